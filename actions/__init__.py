@@ -1,0 +1,1 @@
+"""Leercoach custom actions (rasa-sdk): answers, list context, fallback and coaching."""

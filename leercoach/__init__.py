@@ -1,0 +1,1 @@
+"""Leercoach: what Rasa lacks, one folder per concern."""

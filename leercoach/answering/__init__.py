@@ -1,0 +1,116 @@
+"""Turns a catalogue topic into the messages Leercoach sends, without Rasa.
+
+Texts come from ``leercoach.content`` (data files HR can edit); titles and the
+order of list items come from the catalogue. Buttons carry ``/KEY`` payloads, so
+a click reaches the topic without going through NLU.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, List, Optional
+
+from leercoach import catalogue, content, settings
+
+# Each overview answer introduces one numbered list of the catalogue.
+LIST_OF_OVERVIEW: Dict[str, str] = {
+    "goede_leercultuur": "kenmerk",
+    "leercultuur_stimuleren": "drager",
+    "werknemer_ontwikkelen": "route",
+}
+OVERVIEW_OF_LIST: Dict[str, str] = {group: key for key, group in LIST_OF_OVERVIEW.items()}
+
+# Where a conversation usually goes next from the home screen.
+MAIN_TOPICS = ("wat_is_leercultuur", "goede_leercultuur", "werknemer_ontwikkelen", "start_coaching")
+
+
+@dataclass
+class Reply:
+    """What the assistant says for one topic, and the list context it leaves behind."""
+
+    messages: List[dict]
+    last_list: Optional[str] = None
+    last_topic: Optional[str] = None
+
+
+def button(key: str, title: Optional[str] = None) -> dict:
+    return {"title": title or catalogue.topic(key).title, "payload": f"/{key}"}
+
+
+def main_topic_buttons() -> List[dict]:
+    return [button(key) for key in MAIN_TOPICS] + [button("human_handoff", content.message("contact_hr"))]
+
+
+def _fill(text: str) -> str:
+    """Fills the placeholders that come from configuration, never from code."""
+    values = {"hr_contact": settings.hr_contact(), "retention_days": settings.retention_days()}
+    if "{privacy_text}" in text:
+        values["privacy_text"] = content.privacy_text(**values).strip()
+    return text.format(**values).strip()
+
+
+def _with_source(text: str, entry: dict) -> str:
+    source = entry.get("source")
+    return f"{text}\n\n*{content.message('source_label', source=source)}*" if source else text
+
+
+def _list_buttons(group: str) -> List[dict]:
+    buttons = [button(t.key) for t in catalogue.topics_in(group)]
+    if group == "route":
+        buttons.append(button("start_coaching", content.message("personal_advice")))
+    return buttons
+
+
+def _onward_buttons(key: str, group: str) -> List[dict]:
+    items = [t.key for t in catalogue.topics_in(group)]
+    position = items.index(key)
+    buttons = []
+    if position + 1 < len(items):
+        following = catalogue.topic(items[position + 1])
+        buttons.append(button(following.key, content.message("next_item", title=following.title)))
+    buttons.append(button(OVERVIEW_OF_LIST[group], content.message("back_to_overview")))
+    if group == "route":
+        buttons.append(button("start_coaching", content.message("personal_advice")))
+    return buttons
+
+
+def _faq_buttons(key: str) -> List[dict]:
+    """After a general question: the next two questions of the FAQ, in catalogue order."""
+    keys = [t.key for t in catalogue.topics_in("faq")]
+    start = keys.index(key) + 1
+    return [button(k) for k in (keys[start:] + keys[:start])[:2]]
+
+
+def render_topic(key: str) -> Reply:
+    """The answer to a catalogue topic, with the buttons that lead back or onward."""
+    entry = content.answer(key)
+    text = _fill(entry["text"])
+    group = catalogue.topic(key).group
+
+    if key in LIST_OF_OVERVIEW:
+        list_group = LIST_OF_OVERVIEW[key]
+        return Reply([{"text": text, "buttons": _list_buttons(list_group)}], list_group, key)
+    if group in catalogue.LIST_GROUPS:
+        body = _with_source(f"{text}\n\n{_fill(entry['tip'])}", entry)
+        return Reply([{"text": body, "buttons": _onward_buttons(key, group)}], group, key)
+    if group == "faq":
+        return Reply([{"text": _with_source(text, entry), "buttons": _faq_buttons(key)}], None, key)
+    if key in ("greet", "capabilities", "out_of_scope"):
+        return Reply([{"text": text, "buttons": main_topic_buttons()}])
+    return Reply([{"text": text}])
+
+
+def render_more(key: str) -> Reply:
+    """The deeper follow-up ("vertel meer") on the last topic answered."""
+    entry = content.answer(key)
+    group = catalogue.topic(key).group
+    text = _fill(entry["more"])
+    if group in catalogue.LIST_GROUPS:
+        return Reply([{"text": text, "buttons": _onward_buttons(key, group)}], group, key)
+    if key in LIST_OF_OVERVIEW:
+        list_group = LIST_OF_OVERVIEW[key]
+        return Reply([{"text": text, "buttons": _list_buttons(list_group)}], list_group, key)
+    return Reply([{"text": text, "buttons": _faq_buttons(key)}], None, key)
+
+
+def has_more(key: Optional[str]) -> bool:
+    return bool(key) and catalogue.is_topic(key) and bool(content.answer(key).get("more"))

@@ -1,0 +1,74 @@
+"""Trains a Rasa model only when its inputs changed since the last one."""
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+from typing import Iterable, List, Optional
+
+from leercoach.settings import PROJECT_ROOT
+
+MODELS_DIR = PROJECT_ROOT / "models"
+MODEL_PREFIX = "leercoach-"
+
+
+class LaunchError(Exception):
+    """A problem the person starting Leercoach can fix; shown as one line, no traceback."""
+
+
+def training_inputs(root: Path = PROJECT_ROOT) -> List[Path]:
+    """Everything `rasa train` reads: the config, the domain and all training data."""
+    data = sorted(p for p in (root / "data").rglob("*") if p.is_file() and p.suffix in (".yml", ".yaml"))
+    return [root / "config.yml", root / "domain.yml", *data]
+
+
+def fingerprint(files: Iterable[Path], root: Path = PROJECT_ROOT) -> str:
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    import rasa  # the Rasa version is an input too: a new Rasa must retrain
+
+    digest.update(rasa.__version__.encode())
+    return digest.hexdigest()[:12]
+
+
+def model_path(root: Path = PROJECT_ROOT) -> Path:
+    """Where the model for the current inputs lives (it may not exist yet)."""
+    return root / "models" / f"{MODEL_PREFIX}{fingerprint(training_inputs(root), root)}.tar.gz"
+
+
+def newest_model(models_dir: Path = MODELS_DIR) -> Optional[Path]:
+    models = sorted(models_dir.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    return models[-1] if models else None
+
+
+def check_spacy_pipeline() -> None:
+    import spacy.util
+
+    if not spacy.util.is_package("nl_core_news_sm"):
+        raise LaunchError(
+            "De Nederlandse spaCy-pipeline nl_core_news_sm is niet geïnstalleerd: run `make install`."
+        )
+
+
+def ensure_model(root: Path = PROJECT_ROOT) -> Path:
+    """The model for the current data, trained first if data/, domain.yml or config.yml changed."""
+    target = model_path(root)
+    if target.exists():
+        print(f"Model is up to date: {target.relative_to(root)}")
+        return target
+    check_spacy_pipeline()
+    print(f"Training a new model (data, domain or config changed): {target.relative_to(root)}")
+    command = [
+        sys.executable, "-m", "rasa", "train",
+        "--config", str(root / "config.yml"),
+        "--domain", str(root / "domain.yml"),
+        "--data", str(root / "data"),
+        "--out", str(target.parent),
+        "--fixed-model-name", target.name[: -len(".tar.gz")],
+    ]
+    if subprocess.run(command, cwd=root).returncode != 0 or not target.exists():
+        raise LaunchError("Training failed; the lines above say why (try `make validate`).")
+    return target

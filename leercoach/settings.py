@@ -1,0 +1,48 @@
+"""Settings that differ per company or installation, read from the environment.
+
+One place for each: the HR contact (used in answers and the privacy text), the
+retention period, the fallback thresholds (read from config.yml, where Rasa reads them).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Shown when a company has not configured its own contact yet; clearly a placeholder.
+DEFAULT_HR_CONTACT = "de HR-afdeling (hr@bedrijf.example)"
+DEFAULT_RETENTION_DAYS = 180
+
+
+def hr_contact() -> str:
+    """How employees reach HR, e.g. 'Team HR, hr@acme.nl of toestel 1234'."""
+    return os.environ.get("LEERCOACH_HR_CONTACT", "").strip() or DEFAULT_HR_CONTACT
+
+
+def retention_days() -> int:
+    raw = os.environ.get("LEERCOACH_RETENTION_DAYS", "").strip()
+    return int(raw) if raw.isdigit() and int(raw) > 0 else DEFAULT_RETENTION_DAYS
+
+
+@dataclass(frozen=True)
+class FallbackThresholds:
+    threshold: float
+    ambiguity_threshold: float
+
+
+@lru_cache(maxsize=1)
+def fallback_thresholds(config_file: Path = PROJECT_ROOT / "config.yml") -> FallbackThresholds:
+    """The FallbackClassifier's thresholds, as Rasa itself reads them from config.yml."""
+    config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+    for component in config.get("pipeline", []):
+        if component.get("name") == "FallbackClassifier":
+            return FallbackThresholds(
+                float(component.get("threshold", 0.3)),
+                float(component.get("ambiguity_threshold", 0.1)),
+            )
+    raise ValueError(f"{config_file} has no FallbackClassifier in its pipeline")

@@ -1,0 +1,46 @@
+"""Tracker fixtures for action tests (financial-demo style: Tracker.from_dict)."""
+from typing import Dict, List, Optional
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+
+def make_tracker(
+    intent: str,
+    text: str = "",
+    slots: Optional[Dict] = None,
+    ranking: Optional[List[dict]] = None,
+) -> Tracker:
+    confidence = ranking[0]["confidence"] if ranking else 1.0
+    latest = {
+        "intent": {"name": intent, "confidence": confidence},
+        "intent_ranking": ranking or [{"name": intent, "confidence": 1.0}],
+        "entities": [],
+        "text": text,
+    }
+    return Tracker.from_dict(
+        {
+            "sender_id": "test-user",
+            "slots": {"last_list": None, "last_topic": None, **(slots or {})},
+            "latest_message": latest,
+            "events": [{"event": "user", "text": text, "parse_data": latest}],
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {},
+            "latest_action_name": "action_listen",
+        }
+    )
+
+
+@pytest.fixture
+def dispatcher() -> CollectingDispatcher:
+    return CollectingDispatcher()
+
+
+def slot_events(events: List[dict]) -> Dict[str, object]:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def payloads(message: dict) -> List[str]:
+    return [b["payload"] for b in message.get("buttons", [])]

@@ -11,7 +11,7 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 
 .PHONY: help install venv deps spacy-model browser doctor train run shell validate test \
-        test-unit test-conversations test-nlu test-browser eval-nlu crossval lock clean
+        test-unit test-conversations test-nlu test-servers eval-nlu crossval lock clean
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -62,10 +62,10 @@ shell:  ## chat with Leercoach in the terminal
 validate:  ## rasa data validate, failing on any warning
 	$(RASA) data validate --fail-on-warnings
 
-test: validate test-unit train test-conversations test-nlu test-browser  ## all checks (as CI runs them)
+test: validate test-unit train test-conversations test-nlu test-servers  ## all checks (as CI runs them)
 
-test-unit:  ## pytest for the project's own code and the actions
-	$(PY) -m pytest tests --ignore=tests/browser -q
+test-unit:  ## pytest for the project's own code and the actions (no servers needed)
+	$(PY) -m pytest -q
 
 test-conversations: train  ## rasa test: the conversations in tests/conversations, failing on any prediction error
 	$(PY) -m leercoach.evaluation.conversations
@@ -73,8 +73,8 @@ test-conversations: train  ## rasa test: the conversations in tests/conversation
 test-nlu: train  ## holdout accuracy and out-of-scope rejection above the thresholds
 	$(PY) -m leercoach.evaluation.nlu --check
 
-test-browser: train  ## the chat widget in headless Chromium against real servers
-	$(PY) -m pytest tests/browser -q
+test-servers: train  ## make run and the chat widget (headless Chromium) against real servers
+	$(PY) -m pytest -m servers -q
 
 eval-nlu:  ## train on data/ only, parse the holdout, write reports/nlu/
 	$(PY) -m leercoach.evaluation.nlu --report reports/nlu

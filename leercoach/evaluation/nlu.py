@@ -42,7 +42,11 @@ class Parsed:
 def parse_holdout(model: Path, holdout: Path = HOLDOUT) -> List[Parsed]:
     from rasa.core.agent import Agent
     from rasa.shared.nlu.training_data.loading import load_data
+    from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
 
+    configure_logging_and_warnings(logging.WARNING)
+    configure_structlog(logging.WARNING)  # no debug line per parsed message
     agent = Agent.load(str(model))
     examples = [e for e in load_data(str(holdout)).intent_examples]
 
@@ -122,7 +126,6 @@ def main(argv=None) -> int:
     parser.add_argument("--report", default=str(PROJECT_ROOT / "reports" / "nlu"))
     parser.add_argument("--check", action="store_true", help="fail below the accuracy thresholds")
     args = parser.parse_args(argv)
-    logging.getLogger().setLevel(logging.WARNING)
     try:
         model = ensure_model()
     except LaunchError as problem:

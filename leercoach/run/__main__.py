@@ -1,7 +1,8 @@
 """`make run`, `make shell` and `make train`: python -m leercoach.run {serve,shell,train}.
 
 Ports: Rasa LEERCOACH_RASA_PORT (5005), widget page LEERCOACH_WIDGET_PORT (8080);
-the action server's port is the one in endpoints.yml. Allowed browser origins for
+the action server's port is the one in the endpoints file
+(LEERCOACH_ENDPOINTS, default endpoints.yml). Allowed browser origins for
 the widget: LEERCOACH_ALLOWED_ORIGINS (space separated; default the demo page).
 """
 from __future__ import annotations
@@ -11,12 +12,14 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from leercoach.run.model import LaunchError, ensure_model
 from leercoach.run.servers import Servers, action_port, child_environment, ensure_port_free, python_module
 from leercoach.settings import PROJECT_ROOT
 
-ENDPOINTS = PROJECT_ROOT / "endpoints.yml"
+# Another endpoints file (e.g. endpoints.production.yml, or a test's own) via LEERCOACH_ENDPOINTS.
+ENDPOINTS = Path(os.environ.get("LEERCOACH_ENDPOINTS", PROJECT_ROOT / "endpoints.yml"))
 
 
 def _port(variable: str, default: int) -> int:

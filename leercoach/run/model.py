@@ -28,10 +28,20 @@ def fingerprint(files: Iterable[Path], root: Path = PROJECT_ROOT) -> str:
     for path in files:
         digest.update(str(path.relative_to(root)).encode())
         digest.update(path.read_bytes())
-    import rasa  # the Rasa version is an input too: a new Rasa must retrain
-
-    digest.update(rasa.__version__.encode())
+    digest.update(_software_identity().encode())
     return digest.hexdigest()[:12]
+
+
+def _software_identity() -> str:
+    """A new Rasa or another Dutch pipeline (official vs stand-in) must retrain too:
+    Rasa itself knows the spaCy model only by its name."""
+    import rasa
+
+    from leercoach.nlp.installed import find_installed
+
+    pipeline = find_installed()
+    spacy_model = f"{pipeline.version}:{pipeline.cache_key or pipeline.origin}" if pipeline else "none"
+    return f"rasa {rasa.__version__}; nl_core_news_sm {spacy_model}"
 
 
 def model_path(root: Path = PROJECT_ROOT) -> Path:
@@ -45,9 +55,9 @@ def newest_model(models_dir: Path = MODELS_DIR) -> Optional[Path]:
 
 
 def check_spacy_pipeline() -> None:
-    import spacy.util
+    from leercoach.nlp.installed import find_installed
 
-    if not spacy.util.is_package("nl_core_news_sm"):
+    if find_installed() is None:
         raise LaunchError(
             "De Nederlandse spaCy-pipeline nl_core_news_sm is niet geïnstalleerd: run `make install`."
         )

@@ -1,0 +1,134 @@
+"""`make run` as a newcomer meets it: real servers, the REST channel, clear errors, Ctrl-C."""
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from leercoach import content
+from leercoach.run.model import model_path
+from leercoach.settings import PROJECT_ROOT
+
+# Needs a trained model and free ports: runs in `make test-servers`, after `make train`.
+pytestmark = pytest.mark.servers
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+            return True
+        except OSError:
+            return False
+
+
+def launcher_env(tmp_path, rasa_port, widget_port, action_port):
+    endpoints = tmp_path / "endpoints.yml"
+    endpoints.write_text(
+        f'action_endpoint:\n  url: "http://localhost:{action_port}/webhook"\n'
+        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tmp_path / 'conversations.db'}\n"
+    )
+    return {
+        **os.environ,
+        "LEERCOACH_ENDPOINTS": str(endpoints),
+        "LEERCOACH_RASA_PORT": str(rasa_port),
+        "LEERCOACH_WIDGET_PORT": str(widget_port),
+        "RASA_TELEMETRY_ENABLED": "false",
+    }
+
+
+@pytest.fixture(scope="module")
+def leercoach(tmp_path_factory):
+    if not model_path().exists():
+        pytest.fail("no model for the current data: run `make train` first (make test does)")
+    ports = {"rasa": free_port(), "widget": free_port(), "action": free_port()}
+    env = launcher_env(tmp_path_factory.mktemp("serve"), ports["rasa"], ports["widget"], ports["action"])
+    process = subprocess.Popen(
+        [sys.executable, "-m", "leercoach.run", "serve"], cwd=PROJECT_ROOT, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+    )
+    output = []
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line and process.poll() is not None:
+            pytest.fail("make run stopped before it was up:\n" + "".join(output))
+        output.append(line)
+        if "Leercoach draait" in line:
+            break
+    yield {"process": process, "ports": ports, "output": output}
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def say(leercoach, sender, message):
+    request = urllib.request.Request(
+        f"http://localhost:{leercoach['ports']['rasa']}/webhooks/rest/webhook",
+        data=json.dumps({"sender": sender, "message": message}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.load(response)
+
+
+def test_run_prints_where_to_talk_to_leercoach(leercoach):
+    printed = "".join(leercoach["output"])
+    assert f"http://localhost:{leercoach['ports']['widget']}/" in printed
+    assert "/webhooks/rest/webhook" in printed
+
+
+def test_hallo_gets_the_dutch_greeting(leercoach):
+    replies = say(leercoach, "test-greet", "hallo")
+    assert replies[0]["text"] == content.answer("greet")["text"].strip()
+
+
+def test_what_is_a_learning_culture_is_answered_with_its_source(leercoach):
+    replies = say(leercoach, "test-faq", "wat is een leercultuur?")
+    assert replies[0]["text"].startswith(content.answer("wat_is_leercultuur")["text"].strip()[:30])
+    assert "Heijboer, 2013" in replies[0]["text"]
+
+
+def test_the_second_item_after_an_overview(leercoach):
+    overview = say(leercoach, "test-list", "wat is een goede leercultuur?")
+    assert len(overview[0]["buttons"]) == 7
+    replies = say(leercoach, "test-list", "de tweede")
+    assert replies[0]["text"].startswith(content.answer("kenmerk_kennis_delen")["text"].strip()[:30])
+
+
+def test_html_is_stored_and_answered_as_plain_text(leercoach):
+    replies = say(leercoach, "test-html", "<img src=x onerror=alert(1)>")
+    assert replies and all("<img" not in r.get("text", "") for r in replies)
+
+
+def test_ctrl_c_stops_every_server(leercoach):
+    process = leercoach["process"]
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=60) == 0
+    time.sleep(1)
+    assert all(port_is_free(p) for p in leercoach["ports"].values())
+
+
+def test_a_port_in_use_gives_a_one_line_error(tmp_path):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        busy_port = busy.getsockname()[1]
+        env = launcher_env(tmp_path, busy_port, free_port(), free_port())
+        result = subprocess.run(
+            [sys.executable, "-m", "leercoach.run", "serve"], cwd=PROJECT_ROOT, env=env,
+            capture_output=True, text=True, timeout=120,
+        )
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0
+    assert f"Poort {busy_port}" in result.stderr

@@ -70,11 +70,11 @@ class Servers:
         self.running: List[Server] = []
         LOG_DIR.mkdir(parents=True, exist_ok=True)
 
-    def start(self, name: str, command: List[str]) -> Server:
-        log = LOG_DIR / f"{name}.log"
+    def start(self, name: str, command: List[str], extra_env: Optional[dict] = None) -> Server:
+        log = LOG_DIR / f"{name.replace(' ', '-')}.log"
         handle = log.open("w")
         process = subprocess.Popen(
-            command, cwd=PROJECT_ROOT, env=child_environment(), stdout=handle,
+            command, cwd=PROJECT_ROOT, env={**child_environment(), **(extra_env or {})}, stdout=handle,
             stderr=subprocess.STDOUT, start_new_session=True,
         )
         server = Server(name, process, log)

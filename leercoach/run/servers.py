@@ -66,12 +66,13 @@ class Server:
 class Servers:
     """The processes `make run` owns; each in its own process group so one Ctrl-C stops all."""
 
-    def __init__(self) -> None:
+    def __init__(self, log_dir: Path = LOG_DIR) -> None:
         self.running: List[Server] = []
-        LOG_DIR.mkdir(parents=True, exist_ok=True)
+        self.log_dir = log_dir
+        log_dir.mkdir(parents=True, exist_ok=True)
 
     def start(self, name: str, command: List[str], extra_env: Optional[dict] = None) -> Server:
-        log = LOG_DIR / f"{name.replace(' ', '-')}.log"
+        log = self.log_dir / f"{name.replace(' ', '-')}.log"
         handle = log.open("w")
         process = subprocess.Popen(
             command, cwd=PROJECT_ROOT, env={**child_environment(), **(extra_env or {})}, stdout=handle,
@@ -89,8 +90,9 @@ class Servers:
                     f"De {server.name} is gestopt: {server.last_log_line()} (log: {server.log})"
                 )
             try:
-                with urllib.request.urlopen(url, timeout=2):
-                    return
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    if response.status == 200:
+                        return
             except (urllib.error.URLError, ConnectionError, OSError):
                 time.sleep(0.5)
         raise LaunchError(f"De {server.name} reageerde niet binnen {timeout:.0f} s (log: {server.log})")

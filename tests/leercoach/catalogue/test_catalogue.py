@@ -1,5 +1,4 @@
 """The catalogue is the contract: every key has training data, an answer or flow, and a rule."""
-from pathlib import Path
 
 import pytest
 import yaml

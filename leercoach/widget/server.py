@@ -1,0 +1,209 @@
+"""The widget's files, a demo intranet page and the privacy page, on a small local web server.
+
+    python -m leercoach.widget.server --port 8080 --rasa-url http://localhost:5005
+
+Routes: ``/`` the demo intranet page with the widget on it, ``/privacy`` the full privacy
+notice, ``/widget/leercoach-widget.js`` and ``/widget/leercoach-widget.css`` the widget itself
+(any intranet page can embed it from here with one script tag). Nothing else is served: the
+routes map to fixed files, so no path in a request can reach another file.
+
+The Dutch texts come from the content files (``leercoach.content``); the page templates in
+``demo/`` hold only the demo intranet's own wording.
+"""
+from __future__ import annotations
+
+import argparse
+import errno
+import html
+import re
+import sys
+from dataclasses import dataclass
+from functools import partial
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from string import Template
+from typing import Dict, Optional, Tuple
+from urllib.parse import urlsplit
+
+WIDGET_DIR = Path(__file__).resolve().parent
+STATIC_DIR = WIDGET_DIR / "static"
+DEMO_DIR = WIDGET_DIR / "demo"
+
+STATIC_FILES: Dict[str, Tuple[Path, str]] = {
+    "/widget/leercoach-widget.js": (STATIC_DIR / "leercoach-widget.js", "text/javascript; charset=utf-8"),
+    "/widget/leercoach-widget.css": (STATIC_DIR / "leercoach-widget.css", "text/css; charset=utf-8"),
+    "/demo.css": (DEMO_DIR / "demo.css", "text/css; charset=utf-8"),
+}
+
+
+@dataclass(frozen=True)
+class PrivacyTexts:
+    short: str
+    full: str
+
+
+def privacy_texts() -> PrivacyTexts:
+    """The short notice (shown in the widget) and the full text, filled from the settings."""
+    from leercoach import content, settings
+
+    values = {"retention_days": settings.retention_days(), "hr_contact": settings.hr_contact()}
+    return PrivacyTexts(content.privacy_text("short", **values), content.privacy_text("full", **values))
+
+
+def origin_of(url: str) -> str:
+    """scheme://host[:port] of a URL: what the browser's Content-Security-Policy needs."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"not an http(s) URL: {url!r}")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+
+def text_to_html(text: str) -> str:
+    """The privacy text (blank-line paragraphs, **bold**) as HTML, every character escaped.
+
+    A paragraph whose first line is wholly bold becomes a heading, the rest of it a paragraph.
+    """
+    blocks = []
+    for paragraph in re.split(r"\n\s*\n", text.strip()):
+        lines = paragraph.strip().splitlines()
+        heading = re.fullmatch(r"\*\*(.+)\*\*", lines[0].strip()) if lines else None
+        if heading:
+            blocks.append(f"<h2>{html.escape(heading.group(1))}</h2>")
+            lines = lines[1:]
+        if lines:
+            body = "<br>\n".join(_BOLD.sub(r"<strong>\1</strong>", html.escape(l.strip())) for l in lines)
+            blocks.append(f"<p>{body}</p>")
+    return "\n".join(blocks)
+
+
+class DemoSite:
+    """The pages, rendered once at start-up: the texts do not change while the server runs."""
+
+    def __init__(self, rasa_url: str, title: str = "Leercoach") -> None:
+        self.rasa_url = rasa_url.rstrip("/")
+        self.rasa_origin = origin_of(self.rasa_url)
+        texts = privacy_texts()
+        attr = partial(html.escape, quote=True)
+        self.pages: Dict[str, bytes] = {
+            "/": self._render(
+                "index.html",
+                rasa_url=attr(self.rasa_url),
+                title=attr(title),
+                privacy_short=attr(texts.short),
+            ),
+            "/privacy": self._render("privacy.html", privacy_html=text_to_html(texts.full)),
+        }
+
+    @staticmethod
+    def _render(name: str, **values: str) -> bytes:
+        template = Template((DEMO_DIR / name).read_text(encoding="utf-8"))
+        return template.substitute(values).encode("utf-8")
+
+    def content_security_policy(self) -> str:
+        # The demo page runs no inline script or style at all; the widget may only talk to Rasa.
+        return (
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            f"connect-src 'self' {self.rasa_origin}; base-uri 'none'; form-action 'self'; "
+            "frame-ancestors 'none'; object-src 'none'"
+        )
+
+    def lookup(self, path: str) -> Optional[Tuple[bytes, str]]:
+        if path in self.pages:
+            return self.pages[path], "text/html; charset=utf-8"
+        if path in STATIC_FILES:
+            file, content_type = STATIC_FILES[path]
+            return file.read_bytes(), content_type  # read per request: edits show on reload
+        return None
+
+
+class Handler(BaseHTTPRequestHandler):
+    site: DemoSite  # set on the subclass made in make_server
+    server_version = "LeercoachWidget"
+    sys_version = ""
+
+    def do_GET(self) -> None:
+        self._respond(send_body=True)
+
+    def do_HEAD(self) -> None:
+        self._respond(send_body=False)
+
+    def _respond(self, send_body: bool) -> None:
+        path = urlsplit(self.path).path
+        if path != "/" and path.endswith("/"):
+            path = path.rstrip("/")
+        found = self.site.lookup(path)
+        if found is None:
+            body, content_type, status = b"Niet gevonden.\n", "text/plain; charset=utf-8", HTTPStatus.NOT_FOUND
+        else:
+            (body, content_type), status = found, HTTPStatus.OK
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-cache")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Referrer-Policy", "same-origin")
+        if content_type.startswith("text/html"):
+            self.send_header("Content-Security-Policy", self.site.content_security_policy())
+        self.end_headers()
+        if send_body:
+            self.wfile.write(body)
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 (the stdlib's name)
+        # One short line per request, without the client address.
+        sys.stderr.write(f"{self.log_date_time_string()} {format % args}\n")
+
+
+def make_server(host: str, port: int, site: DemoSite) -> ThreadingHTTPServer:
+    handler = type("SiteHandler", (Handler,), {"site": site})
+    return ThreadingHTTPServer((host, port), handler)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m leercoach.widget.server",
+        description="Serves the Leercoach chat widget, a demo intranet page and the privacy page.",
+    )
+    parser.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080)")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument(
+        "--rasa-url", default="http://localhost:5005",
+        help="the Rasa server the widget talks to, as the browser reaches it (default http://localhost:5005)",
+    )
+    parser.add_argument("--title", default="Leercoach", help="the widget's title (default Leercoach)")
+    args = parser.parse_args(argv)
+
+    try:
+        site = DemoSite(args.rasa_url, args.title)
+    except ValueError as problem:
+        print(f"leercoach-widget: --rasa-url: {problem}", file=sys.stderr)
+        return 2
+    try:
+        server = make_server(args.host, args.port, site)
+    except OSError as problem:
+        if problem.errno == errno.EADDRINUSE:
+            print(
+                f"leercoach-widget: poort {args.port} is al in gebruik; stop wat daar draait "
+                f"of kies een andere poort met --port.",
+                file=sys.stderr,
+            )
+        else:
+            print(f"leercoach-widget: kan niet luisteren op {args.host}:{args.port}: {problem.strerror}", file=sys.stderr)
+        return 1
+
+    shown_host = "localhost" if args.host in ("127.0.0.1", "0.0.0.0", "::") else args.host
+    print(f"Intranetdemo met de Leercoach-widget: http://{shown_host}:{args.port}/", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

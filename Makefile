@@ -9,6 +9,8 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
+# Deprecation warnings of Rasa's dependencies say nothing a user can act on.
+export PYTHONWARNINGS := ignore
 
 .PHONY: help install venv deps spacy-model browser doctor train run shell validate test \
         test-unit test-conversations test-nlu test-servers eval-nlu crossval lock clean
@@ -40,7 +42,7 @@ browser: deps  ## Debian's Chromium and axe-core for the browser tests
 
 doctor:  ## versions of Python, Rasa, spaCy and the Dutch pipeline in use
 	@$(PY) --version
-	@$(PY) -c 'import rasa, rasa_sdk, spacy; print("Rasa", rasa.__version__, "| rasa-sdk", rasa_sdk.__version__, "| spaCy", spacy.__version__)'
+	@$(PY) -c 'from importlib.metadata import version as v; print("Rasa", v("rasa"), "| rasa-sdk", v("rasa-sdk"), "| spaCy", v("spacy"), "| click", v("click"))'
 	@$(PY) -m leercoach.nlp.info
 
 lock:  ## re-pin requirements.lock after changing requirements.in

@@ -2,6 +2,7 @@
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from leercoach import catalogue, settings
@@ -35,4 +36,9 @@ class ActionFallback(Action):
             )
         else:
             dispatcher.utter_message(text=message("fallback"), buttons=main_topic_buttons())
+        if tracker.get_intent_of_latest_message(skip_fallback_intent=False) != "nlu_fallback":
+            # Core fallback (no rule fits the conversation): forget the turn, as Rasa's own
+            # default fallback does, so the policies wait for the next message instead of
+            # predicting this action again and again. The message stays in the tracker store.
+            return [UserUtteranceReverted()]
         return []

@@ -26,3 +26,11 @@ def test_low_confidence_offers_main_topics_and_hr(dispatcher):
     message = dispatcher.messages[0]
     assert message["text"] == content.message("fallback")
     assert "/human_handoff" in payloads(message) and "/start_coaching" in payloads(message)
+
+
+def test_core_fallback_ends_the_turn_instead_of_looping(dispatcher):
+    # The policies found no rule for this message (intent understood, conversation state not).
+    tracker = make_tracker("affirm", "ja", ranking=[{"name": "affirm", "confidence": 0.99}])
+    events = ActionFallback().run(dispatcher, tracker, {})
+    assert events == [{"event": "rewind", "timestamp": None}]
+    assert dispatcher.messages[0]["text"] == content.message("fallback")

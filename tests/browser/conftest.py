@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import threading
 import sqlite3
 import sys
@@ -28,6 +27,7 @@ import pytest
 import load_balancer
 from leercoach.run.model import model_path
 from leercoach.run.servers import Server, Servers
+from tests.support import free_port
 from widget_support import CHROMIUM, PROJECT_ROOT, REPORTS, Widget
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -37,12 +37,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def pytest_collection_modifyitems(items):

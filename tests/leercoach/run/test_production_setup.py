@@ -3,10 +3,7 @@
 Proves that conversation state lives in the tracker store, never in one server's memory:
 a list shown by one server is referred to ("de tweede") on the other, as behind nginx.
 """
-import json
-import socket
 import sys
-import urllib.request
 import uuid
 
 import pytest
@@ -15,16 +12,11 @@ from leercoach import content
 from leercoach.run.model import model_path
 from leercoach.run.servers import Servers
 from leercoach.settings import PROJECT_ROOT
+from tests.support import free_port, say
 
 pytestmark = pytest.mark.servers
 
 POSTGRES = "postgresql://postgres@127.0.0.1:5432"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -67,16 +59,6 @@ def two_rasa_servers(database):
         yield ports
     finally:
         servers.stop_all()
-
-
-def say(port, sender, message):
-    request = urllib.request.Request(
-        f"http://localhost:{port}/webhooks/rest/webhook",
-        data=json.dumps({"sender": sender, "message": message}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.load(response)
 
 
 def test_a_list_shown_by_one_server_is_continued_on_the_other(two_rasa_servers):

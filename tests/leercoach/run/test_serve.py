@@ -1,36 +1,20 @@
 """`make run` as a newcomer meets it: real servers, the REST channel, clear errors, Ctrl-C."""
-import json
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
-import urllib.request
 
 import pytest
 
 from leercoach import content
 from leercoach.run.model import model_path
 from leercoach.settings import PROJECT_ROOT
+from tests.support import free_port, port_is_free, say as say_rest
 
 # Needs a trained model and free ports: runs in `make test-servers`, after `make train`.
 pytestmark = pytest.mark.servers
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def port_is_free(port: int) -> bool:
-    with socket.socket() as s:
-        try:
-            s.bind(("127.0.0.1", port))
-            return True
-        except OSError:
-            return False
 
 
 def launcher_env(tmp_path, rasa_port, widget_port, action_port):
@@ -65,7 +49,7 @@ def leercoach(tmp_path_factory):
         if not line and process.poll() is not None:
             pytest.fail("make run stopped before it was up:\n" + "".join(output))
         output.append(line)
-        if "Leercoach draait" in line:
+        if "Ctrl-C" in line:  # the last line of what make run prints once it is up
             break
     yield {"process": process, "ports": ports, "output": output}
     if process.poll() is None:
@@ -73,13 +57,7 @@ def leercoach(tmp_path_factory):
 
 
 def say(leercoach, sender, message):
-    request = urllib.request.Request(
-        f"http://localhost:{leercoach['ports']['rasa']}/webhooks/rest/webhook",
-        data=json.dumps({"sender": sender, "message": message}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.load(response)
+    return say_rest(leercoach["ports"]["rasa"], sender, message)
 
 
 def test_run_prints_where_to_talk_to_leercoach(leercoach):

@@ -14,8 +14,8 @@ import yaml
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
-# Shown when a company has not configured its own contact yet; clearly a placeholder.
-DEFAULT_HR_CONTACT = "de HR-afdeling (hr@bedrijf.example)"
+# Shown until a company sets LEERCOACH_HR_CONTACT; clearly a placeholder address.
+DEFAULT_HR_CONTACT = "hr@bedrijf.example"
 DEFAULT_RETENTION_DAYS = 180
 
 

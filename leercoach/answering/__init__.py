@@ -90,7 +90,9 @@ def render_topic(key: str) -> Reply:
         list_group = LIST_OF_OVERVIEW[key]
         return Reply([{"text": text, "buttons": _list_buttons(list_group)}], list_group, key)
     if group in catalogue.LIST_GROUPS:
-        body = _with_source(f"{text}\n\n{_fill(entry['tip'])}", entry)
+        # The title first, so that after "de tweede" the person sees which item this is.
+        title = catalogue.topic(key).title
+        body = _with_source(f"**{title}**\n\n{text}\n\n{_fill(entry['tip'])}", entry)
         return Reply([{"text": body, "buttons": _onward_buttons(key, group)}], group, key)
     if group == "faq":
         return Reply([{"text": _with_source(text, entry), "buttons": _faq_buttons(key)}], None, key)

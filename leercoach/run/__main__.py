@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -29,10 +30,20 @@ def _port(variable: str, default: int) -> int:
     return int(raw)
 
 
+def _stop_on_termination() -> None:
+    """`kill` or a closed terminal stops the servers too, not only Ctrl-C: each server runs
+    in its own session, so without this they would keep their ports."""
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+    signal.signal(signal.SIGHUP, interrupt)
+
+
 def start_action_server(servers: Servers) -> int:
     port = action_port(ENDPOINTS)
-    ensure_port_free(port, "action server")
-    server = servers.start("action server", python_module("rasa", "run", "actions", "--port", str(port)))
+    ensure_port_free(port, "actieserver; de poort staat in endpoints.yml")
+    server = servers.start("actieserver", python_module("rasa", "run", "actions", "--port", str(port)))
     servers.wait_until_up(server, f"http://127.0.0.1:{port}/health", timeout=120)
     return port
 
@@ -40,21 +51,26 @@ def start_action_server(servers: Servers) -> int:
 def serve() -> None:
     rasa_port = _port("LEERCOACH_RASA_PORT", 5005)
     widget_port = _port("LEERCOACH_WIDGET_PORT", 8080)
-    for port, what in ((rasa_port, "Rasa server"), (widget_port, "widget page"), (action_port(ENDPOINTS), "action server")):
+    for port, what in (
+        (rasa_port, "Rasa-server; kies een andere met LEERCOACH_RASA_PORT"),
+        (widget_port, "intranetdemo; kies een andere met LEERCOACH_WIDGET_PORT"),
+        (action_port(ENDPOINTS), "actieserver; de poort staat in endpoints.yml"),
+    ):
         ensure_port_free(port, what)
     model = ensure_model()
     origins = os.environ.get("LEERCOACH_ALLOWED_ORIGINS", f"http://localhost:{widget_port} http://127.0.0.1:{widget_port}").split()
 
     servers = Servers()
+    _stop_on_termination()
     try:
         start_action_server(servers)
-        rasa = servers.start("Rasa server", python_module(
+        rasa = servers.start("Rasa-server", python_module(
             "rasa", "run", "--model", str(model), "--endpoints", str(ENDPOINTS),
             "--credentials", str(PROJECT_ROOT / "credentials.yml"),
             "--port", str(rasa_port), "--cors", *origins,
         ))
         servers.wait_until_up(rasa, f"http://127.0.0.1:{rasa_port}/", timeout=300)
-        widget = servers.start("widget page", python_module(
+        widget = servers.start("intranetdemo", python_module(
             "leercoach.widget.server", "--port", str(widget_port),
             "--rasa-url", f"http://localhost:{rasa_port}",
         ))
@@ -76,6 +92,7 @@ def serve() -> None:
 def shell() -> None:
     model = ensure_model()
     servers = Servers()
+    _stop_on_termination()
     try:
         start_action_server(servers)
         command = python_module("rasa", "shell", "--model", str(model), "--endpoints", str(ENDPOINTS))

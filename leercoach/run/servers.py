@@ -46,10 +46,7 @@ def ensure_port_free(port: int, what: str) -> None:
         try:
             probe.bind(("127.0.0.1", port))
         except OSError:
-            raise LaunchError(
-                f"Poort {port} ({what}) is al in gebruik: stop wat daar draait "
-                f"of kies een andere poort (zie README, 'Poorten')."
-            ) from None
+            raise LaunchError(f"Poort {port} is al in gebruik ({what}), of stop wat daar draait.") from None
 
 
 @dataclass

@@ -121,7 +121,7 @@ def test_starting_over_keeps_the_old_plan_until_the_new_one_is_ready():
 
 def test_the_goal_question_is_free_text_with_only_a_stop_button():
     messages, _ = run(coaching.ActionAskCoachingGoal(), make_tracker())
-    assert messages[0]["text"].startswith("Wat wil je leren of beter worden in?")
+    assert messages[0]["text"].startswith("Wat wil je leren, of waarin wil je beter worden?")
     assert payloads(messages[0]) == ["/stop_coaching"]
 
 

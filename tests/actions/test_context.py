@@ -1,7 +1,7 @@
 import pytest
 
 from actions.context import ActionResolveReference
-from leercoach import content
+from leercoach import catalogue, content
 from tests.actions.conftest import make_tracker, payloads, slot_events
 
 AFTER_KENMERKEN = {"last_list": "kenmerk", "last_topic": "goede_leercultuur"}
@@ -25,7 +25,8 @@ def resolve(dispatcher, intent, text, slots):
 def test_a_position_answers_that_item_of_the_last_list(dispatcher, text, expected_topic):
     events, messages = resolve(dispatcher, "refer_list_item", text, AFTER_KENMERKEN)
     assert slot_events(events)["last_topic"] == expected_topic
-    assert messages[0]["text"].startswith(content.answer(expected_topic)["text"].strip()[:40])
+    assert messages[0]["text"].startswith(f"**{catalogue.topic(expected_topic).title}**")
+    assert content.answer(expected_topic)["text"].strip()[:40] in messages[0]["text"]
 
 
 def test_next_after_an_item_is_the_following_item(dispatcher):

@@ -65,7 +65,7 @@ def test_a_list_shown_by_one_server_is_continued_on_the_other(two_rasa_servers):
     server_a, server_b = two_rasa_servers
     say(server_a, "employee-1", "welke manieren zijn er om je als werknemer te ontwikkelen?")
     replies = say(server_b, "employee-1", "de derde")
-    assert replies[0]["text"].startswith(content.answer("route_samen_leren")["text"].strip()[:30])
+    assert content.answer("route_samen_leren")["text"].strip()[:30] in replies[0]["text"]
 
 
 def test_the_conversation_is_stored_in_postgresql(two_rasa_servers, database):

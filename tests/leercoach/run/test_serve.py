@@ -53,7 +53,8 @@ def leercoach(tmp_path_factory):
             break
     yield {"process": process, "ports": ports, "output": output}
     if process.poll() is None:
-        os.killpg(process.pid, signal.SIGKILL)
+        process.terminate()  # the launcher stops its servers on SIGTERM too
+        process.wait(timeout=60)
 
 
 def say(leercoach, sender, message):
@@ -73,7 +74,7 @@ def test_hallo_gets_the_dutch_greeting(leercoach):
 
 def test_what_is_a_learning_culture_is_answered_with_its_source(leercoach):
     replies = say(leercoach, "test-faq", "wat is een leercultuur?")
-    assert replies[0]["text"].startswith(content.answer("wat_is_leercultuur")["text"].strip()[:30])
+    assert content.answer("wat_is_leercultuur")["text"].strip()[:30] in replies[0]["text"]
     assert "Heijboer, 2013" in replies[0]["text"]
 
 
@@ -81,7 +82,7 @@ def test_the_second_item_after_an_overview(leercoach):
     overview = say(leercoach, "test-list", "wat is een goede leercultuur?")
     assert len(overview[0]["buttons"]) == 7
     replies = say(leercoach, "test-list", "de tweede")
-    assert replies[0]["text"].startswith(content.answer("kenmerk_kennis_delen")["text"].strip()[:30])
+    assert content.answer("kenmerk_kennis_delen")["text"].strip()[:30] in replies[0]["text"]
 
 
 def test_html_is_stored_and_answered_as_plain_text(leercoach):

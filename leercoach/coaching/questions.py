@@ -169,6 +169,9 @@ def is_interruption(slot: str, intent: Optional[str], confidence: float, text: s
     if kind is None or confidence < float(load("texts")["interruptions"]["confidence"]):
         return False
     if slot == "coaching_goal":
+        settings = load("texts")["interruptions"]
+        if intent in (settings.get("goal_statements") or []):
+            return False  # "ik wil beter leren presenteren" answers the goal question
         if kind == "knowledge":
             return reads_as_question(text)
         goal_like = load("texts")["interruptions"].get("goals_like_commands") or []

@@ -79,3 +79,8 @@ def test_every_option_has_a_button_label_and_a_payload_for_its_slot():
 )
 def test_interruptions_are_told_apart_from_answers(slot, intent, confidence, text, interrupts):
     assert questions.is_interruption(slot, intent, confidence, text) is interrupts
+
+
+def test_a_goal_statement_that_reads_as_start_coaching_is_the_goal():
+    assert not questions.is_interruption("coaching_goal", "start_coaching", 0.99, "Ik wil beter leren presenteren")
+    assert questions.is_interruption("time_per_week", "start_coaching", 0.99, "help me een ontwikkelplan maken")

@@ -29,6 +29,11 @@ def retention_days() -> int:
     return int(raw) if raw.isdigit() and int(raw) > 0 else DEFAULT_RETENTION_DAYS
 
 
+def text_values() -> dict:
+    """The configured values that texts may name as placeholders ({hr_contact}, {retention_days})."""
+    return {"hr_contact": hr_contact(), "retention_days": retention_days()}
+
+
 @dataclass(frozen=True)
 class FallbackThresholds:
     threshold: float

@@ -42,10 +42,10 @@ def main_topic_buttons() -> List[dict]:
 
 def _fill(text: str) -> str:
     """Fills the placeholders that come from configuration, never from code."""
-    values = {"hr_contact": settings.hr_contact(), "retention_days": settings.retention_days()}
+    values = settings.text_values()
     if "{privacy_text}" in text:
         values["privacy_text"] = content.privacy_text(**values).strip()
-    return text.format(**values).strip()
+    return content.fill(text, **values).strip()
 
 
 def _with_source(text: str, entry: dict) -> str:

@@ -47,7 +47,7 @@ def privacy_texts() -> PrivacyTexts:
     """The short notice (shown in the widget) and the full text, filled from the settings."""
     from leercoach import content, settings
 
-    values = {"retention_days": settings.retention_days(), "hr_contact": settings.hr_contact()}
+    values = settings.text_values()
     return PrivacyTexts(content.privacy_text("short", **values), content.privacy_text("full", **values))
 
 

@@ -1,0 +1,1 @@
+"""Privacy by design: redaction, pseudonyms, retention, erasure and the audit log."""

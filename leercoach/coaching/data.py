@@ -1,4 +1,5 @@
 """Reads the coaching data files (texts, routes, weights, steps, goal words) once per process."""
+
 from __future__ import annotations
 
 from functools import lru_cache

@@ -10,6 +10,7 @@ routes map to fixed files, so no path in a request can reach another file.
 The Dutch texts come from the content files (``leercoach.content``); the page templates in
 ``demo/`` hold only the demo intranet's own wording.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -137,7 +138,11 @@ class Handler(BaseHTTPRequestHandler):
             path = path.rstrip("/")
         found = self.site.lookup(path)
         if found is None:
-            body, content_type, status = b"Niet gevonden.\n", "text/plain; charset=utf-8", HTTPStatus.NOT_FOUND
+            body, content_type, status = (
+                b"Niet gevonden.\n",
+                "text/plain; charset=utf-8",
+                HTTPStatus.NOT_FOUND,
+            )
         else:
             (body, content_type), status = found, HTTPStatus.OK
         self.send_response(status)
@@ -170,7 +175,8 @@ def main(argv=None) -> int:
     parser.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080)")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument(
-        "--rasa-url", default="http://localhost:5005",
+        "--rasa-url",
+        default="http://localhost:5005",
         help="the Rasa server the widget talks to, as the browser reaches it (default http://localhost:5005)",
     )
     parser.add_argument("--title", default="Leercoach", help="the widget's title (default Leercoach)")
@@ -191,7 +197,10 @@ def main(argv=None) -> int:
                 file=sys.stderr,
             )
         else:
-            print(f"leercoach-widget: kan niet luisteren op {args.host}:{args.port}: {problem.strerror}", file=sys.stderr)
+            print(
+                f"leercoach-widget: kan niet luisteren op {args.host}:{args.port}: {problem.strerror}",
+                file=sys.stderr,
+            )
         return 1
 
     shown_host = "localhost" if args.host in ("127.0.0.1", "0.0.0.0", "::") else args.host

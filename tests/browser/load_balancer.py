@@ -3,6 +3,7 @@
 It sends each message to the next server in turn, with no session affinity, and remembers
 which server answered which request, so a test can see one conversation cross servers.
 """
+
 from __future__ import annotations
 
 import http.client

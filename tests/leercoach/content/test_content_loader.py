@@ -1,4 +1,5 @@
 """The loader: what the renderer gets back, and clear errors when something is missing."""
+
 import pytest
 
 from leercoach import content

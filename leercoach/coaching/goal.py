@@ -62,7 +62,7 @@ class GoalAnalysis:
         return data
 
     @classmethod
-    def from_slot(cls, data: Optional[Dict[str, Any]], fallback_text: str = "") -> "GoalAnalysis":
+    def from_slot(cls, data: Optional[Dict[str, Any]], fallback_text: str = "") -> GoalAnalysis:
         if not isinstance(data, dict) or data.get("kind") not in KINDS:
             return analyse_goal(fallback_text, use_spacy=False) if fallback_text else general(fallback_text)
         return cls(

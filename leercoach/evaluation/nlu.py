@@ -118,7 +118,7 @@ def write_report(parsed: Sequence[Parsed], threshold: float, ambiguity: float, o
 
     wrong = [
         f"{p.gold:32} -> {q:32} {p.text}"
-        for p, q in zip(parsed, predicted)
+        for p, q in zip(parsed, predicted, strict=True)
         if q != p.gold and not (p.gold == "out_of_scope" and q in REJECTED)
     ]
     (out / "misclassified.txt").write_text("gold -> predicted  message\n" + "\n".join(wrong) + "\n")

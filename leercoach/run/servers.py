@@ -57,7 +57,7 @@ class Server:
     log: Path
 
     def last_log_line(self) -> str:
-        lines = [l for l in self.log.read_text(errors="replace").splitlines() if l.strip()]
+        lines = [line for line in self.log.read_text(errors="replace").splitlines() if line.strip()]
         return lines[-1].strip() if lines else "(no output)"
 
 

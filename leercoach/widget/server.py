@@ -76,7 +76,9 @@ def text_to_html(text: str) -> str:
             blocks.append(f"<h2>{html.escape(heading.group(1))}</h2>")
             lines = lines[1:]
         if lines:
-            body = "<br>\n".join(_BOLD.sub(r"<strong>\1</strong>", html.escape(l.strip())) for l in lines)
+            body = "<br>\n".join(
+                _BOLD.sub(r"<strong>\1</strong>", html.escape(line.strip())) for line in lines
+            )
             blocks.append(f"<p>{body}</p>")
     return "\n".join(blocks)
 
@@ -157,7 +159,7 @@ class Handler(BaseHTTPRequestHandler):
         if send_body:
             self.wfile.write(body)
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 (the stdlib's name)
+    def log_message(self, format: str, *args) -> None:
         # One short line per request, without the client address.
         sys.stderr.write(f"{self.log_date_time_string()} {format % args}\n")
 

@@ -200,7 +200,7 @@ async def test_slots_cleared_by_a_restart_get_no_reask():
         after_user=["action_coaching_start"],
     )
     tracker.events.extend({"event": "slot", "name": s, "value": None} for s in coaching.RUN_SLOTS)
-    messages, events = await run_async(coaching.ValidateCoachingForm(), tracker)
+    messages, _events = await run_async(coaching.ValidateCoachingForm(), tracker)
     assert messages == []
 
 
@@ -352,7 +352,7 @@ def test_niet_voor_mij_on_every_route_still_ends_with_a_plan_of_the_two_best():
 
 
 def test_skip_the_rest_makes_the_plan_with_at_least_three_concrete_steps():
-    slots, ranking = walking()
+    slots, _ranking = walking()
     slots["routes_chosen"] = [slots["route_ranking"][1]]
     messages, events = feedback(slots, "skip", slots["route_ranking"][2])
     plan = slot_sets(events)["coaching_plan"]
@@ -383,7 +383,7 @@ def test_laat_alle_routes_zien_lists_eight_then_goes_on_where_we_were():
 
 
 def test_an_unclear_typed_answer_shows_the_buttons_again():
-    slots, ranking = walking()
+    slots, _ranking = walking()
     messages, events = feedback(slots, intent="route_feedback", text="hmm tja")
     assert (
         events == []
@@ -567,7 +567,7 @@ def test_changing_preferences_clears_the_answers():
 
 
 def test_changing_routes_walks_through_them_again():
-    slots, ranking = walking(chosen=["route_zelfstudie"])
+    slots, _ranking = walking(chosen=["route_zelfstudie"])
     tracker = make_tracker({**slots, "coaching_phase": "done", "coaching_plan": a_plan()}, "change_routes")
     messages, events = run(coaching.ActionCoachingChangePart(), tracker)
     assert slot_sets(events)["routes_chosen"] == [] and slot_sets(events)["coaching_phase"] == "routes"

@@ -14,22 +14,22 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 import sqlite3
 import sys
+import threading
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Dict, Iterator, List
 
-import pytest
-
 import load_balancer
+import pytest
+from widget_support import CHROMIUM, PROJECT_ROOT, REPORTS, Widget
+
 from leercoach.run.model import model_path
 from leercoach.run.servers import Server, Servers
 from tests.support import free_port
-from widget_support import CHROMIUM, PROJECT_ROOT, REPORTS, Widget
 
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+from widget_support import AXE_JS, REPORTS, Widget
 
 from leercoach import content
 from leercoach.widget.server import privacy_texts
-from widget_support import AXE_JS, REPORTS, Widget
 
 XSS = "<img src=x onerror=alert(1)>"
 SCREENSHOT = Path(os.environ.get("LEERCOACH_WIDGET_SCREENSHOT", REPORTS / "widget.png"))

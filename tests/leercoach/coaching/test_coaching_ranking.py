@@ -21,7 +21,7 @@ def goal_of(kind, subject="iets"):
 def all_combinations(with_missing=False):
     values = [questions.option_values(f) + ([None] if with_missing else []) for f in ANSWER_FACTORS]
     for combo in itertools.product(*values):
-        yield dict(zip(ANSWER_FACTORS, combo))
+        yield dict(zip(ANSWER_FACTORS, combo, strict=True))
 
 
 def test_every_preference_combination_ranks_all_eight_routes_deterministically():
@@ -34,7 +34,7 @@ def test_every_preference_combination_ranks_all_eight_routes_deterministically()
             assert [s.key for s in rank_routes(answers, goal_of(kind))] == keys
             scores = [s.score for s in first]
             assert scores == sorted(scores, reverse=True)
-            for a, b in zip(first, first[1:]):  # equal scores keep the catalogue order
+            for a, b in itertools.pairwise(first):  # equal scores keep the catalogue order
                 if a.score == b.score:
                     assert ROUTES.index(a.key) < ROUTES.index(b.key)
             count += 1

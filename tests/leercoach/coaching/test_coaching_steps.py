@@ -109,9 +109,10 @@ def test_the_subject_of_the_goal_shows_in_the_steps_and_the_rhythm_follows_the_t
 
 def test_costly_routes_or_an_unknown_budget_lead_to_a_talk_about_time_and_budget():
     analysis = analyse_goal("Excel", use_spacy=False)
-    titles = lambda routes, budget: [
-        s.title for s in build_steps(analysis, routes, {**ANSWERS, "budget": budget}, TODAY)
-    ]
+
+    def titles(routes, budget):
+        return [s.title for s in build_steps(analysis, routes, {**ANSWERS, "budget": budget}, TODAY)]
+
     assert "Tijd en budget bespreken" in titles(["route_formeel_onderwijs"], "yes")
     assert "Tijd en budget bespreken" in titles(["route_zelfstudie"], "unknown")
     assert "Plan delen" in titles(["route_zelfstudie"], "no")

@@ -90,7 +90,7 @@ def test_all_routes_overview_lists_eight_in_ranked_order():
     ranking = rank_routes(ANSWERS)
     lines = all_routes_message(ranking).splitlines()
     assert len(lines) == 9
-    assert [l.split(". ", 1)[1].split(":")[0] for l in lines[1:]] == [s.title for s in ranking]
+    assert [line.split(". ", 1)[1].split(":")[0] for line in lines[1:]] == [s.title for s in ranking]
 
 
 @pytest.mark.parametrize(

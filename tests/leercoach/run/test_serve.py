@@ -12,7 +12,8 @@ import pytest
 from leercoach import content
 from leercoach.run.model import model_path
 from leercoach.settings import PROJECT_ROOT
-from tests.support import free_port, port_is_free, say as say_rest
+from tests.support import free_port, port_is_free
+from tests.support import say as say_rest
 
 # Needs a trained model and free ports: runs in `make test-servers`, after `make train`.
 pytestmark = pytest.mark.servers

@@ -35,7 +35,7 @@ def get(url):
 
 
 def test_demo_page_embeds_the_widget_with_one_script_tag(site_url):
-    status, headers, page = get(site_url + "/")
+    status, _headers, page = get(site_url + "/")
     assert status == 200
     assert page.count("<script") == 1
     assert 'src="/widget/leercoach-widget.js"' in page

@@ -7,6 +7,7 @@ in over ten seconds. This step builds them and keeps the slim part the redaction
 (see ``leercoach.privacy.names``), so no chat message ever waits for it. Idempotent: a second
 run finds the cache and only checks that it loads. Prints one line.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -18,7 +19,9 @@ from leercoach.privacy import names
 
 
 def main(argv: Optional[list] = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m leercoach.privacy.install", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m leercoach.privacy.install", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--force", action="store_true", help="build the lookups again")
     args = parser.parse_args(argv)
     started = time.monotonic()
@@ -35,8 +38,11 @@ def main(argv: Optional[list] = None) -> int:
         print(f"leercoach.privacy.install: error: {error}", file=sys.stderr)
         return 1
     state = "built" if built else "already built"
-    print(f"[privacy] redaction lookups {state} in {time.monotonic() - started:.0f} s: {cache} "
-          f"(check: {check!r})", flush=True)
+    print(
+        f"[privacy] redaction lookups {state} in {time.monotonic() - started:.0f} s: {cache} "
+        f"(check: {check!r})",
+        flush=True,
+    )
     return 0
 
 

@@ -11,10 +11,12 @@ Only the deduce annotators needed here are loaded, from a slim lookup cache that
 ``python -m leercoach.privacy.install`` (part of ``make install``) builds: the full cache
 takes about a minute to build and over ten seconds to load, the slim one well under a second.
 """
+
 from __future__ import annotations
 
 import contextlib
 import datetime
+import itertools
 import json
 import logging
 import pickle
@@ -37,14 +39,29 @@ LOGGERS = ("deduce", "docdeid")
 # The deduce annotators used (see deduce's base_config.json); dates, phone numbers, e-mail,
 # BSN and postcodes have tested patterns of their own in ``patterns``.
 ANNOTATORS = (
-    "prefix_with_initial", "prefix_with_interfix", "prefix_with_name", "interfix_with_name",
-    "initial_with_name", "initial_interfix", "first_name_lookup", "surname_lookup",
-    "name_context", "placename", "street_pattern", "housenumber",
+    "prefix_with_initial",
+    "prefix_with_interfix",
+    "prefix_with_name",
+    "interfix_with_name",
+    "initial_with_name",
+    "initial_interfix",
+    "first_name_lookup",
+    "surname_lookup",
+    "name_context",
+    "placename",
+    "street_pattern",
+    "housenumber",
 )
 # The lookup structures those annotators and the rules below read.
 LOOKUPS = (
-    "first_name", "surname", "interfix_surname", "placename", "prefix", "interfix",
-    "initial", "whitelist",
+    "first_name",
+    "surname",
+    "interfix_surname",
+    "placename",
+    "prefix",
+    "interfix",
+    "initial",
+    "whitelist",
 )
 PLACE_TAG = "plaats"
 
@@ -71,7 +88,7 @@ def quiet_deduce() -> Iterator[None]:
 
 def deduce_module() -> Any:
     with quiet_deduce():
-        import deduce  # noqa: WPS433 (imported here, under quiet_deduce, on purpose)
+        import deduce
     return deduce
 
 
@@ -93,8 +110,10 @@ def deduce_config() -> Dict[str, Any]:
     deduce = deduce_module()
     base = json.loads(Path(deduce.deduce._BASE_CONFIG_FILE).read_text(encoding="utf-8"))
     annotators = {name: base["annotators"][name] for name in ANNOTATORS}
-    annotators["placename"] = {**annotators["placename"],
-                               "args": {**annotators["placename"]["args"], "tag": PLACE_TAG}}
+    annotators["placename"] = {
+        **annotators["placename"],
+        "args": {**annotators["placename"]["args"], "tag": PLACE_TAG},
+    }
     for name, annotator in annotators.items():
         if annotator["annotator_type"] == "deduce.annotator.ContextAnnotator":
             annotators[name] = {**annotator, "annotator_type": f"{__name__}.BoundedContextAnnotator"}
@@ -165,7 +184,7 @@ class Words:
     weak: Phrases
     not_names: FrozenSet[str]
     vocabulary: FrozenSet[str]
-    idioms: "re.Pattern[str]"
+    idioms: re.Pattern[str]
     not_streets: FrozenSet[str]
 
 
@@ -204,8 +223,9 @@ class Engine:
             )
         deduce = deduce_module()
         with quiet_deduce():
-            self.deduce = deduce.Deduce(load_base_config=False, config=deduce_config(),
-                                        cache_path=slim_cache_dir())
+            self.deduce = deduce.Deduce(
+                load_base_config=False, config=deduce_config(), cache_path=slim_cache_dir()
+            )
         lookups = self.deduce.lookup_structs
         self.first_names = lookups["first_name"]
         self.surnames = lookups["surname"]
@@ -231,7 +251,31 @@ def engine() -> Engine:
 
 _WORD = re.compile(r"[^\W\d_][\w'’]*(?:-[^\W\d_][\w'’]*)*")
 _PRONOUN_AFTER_VERB = frozenset(
-    "je jij u jullie ik we wij ze zij hij het de een dit dat die deze even eens er me mij ons".split()
+    [
+        "je",
+        "jij",
+        "u",
+        "jullie",
+        "ik",
+        "we",
+        "wij",
+        "ze",
+        "zij",
+        "hij",
+        "het",
+        "de",
+        "een",
+        "dit",
+        "dat",
+        "die",
+        "deze",
+        "even",
+        "eens",
+        "er",
+        "me",
+        "mij",
+        "ons",
+    ]
 )
 _AFTER_SENTENCE_END = re.compile(r"[.!?:;\n\"'(]\s*$")
 _RESIDENCE = re.compile(
@@ -277,9 +321,10 @@ def _introduced(tokens: List[re.Match], index: int, phrases: Phrases, text: str)
         size = len(phrase)
         if index < size:
             continue
-        chain = tokens[index - size:index + 1]
-        if tuple(t.group().lower() for t in chain[:-1]) == phrase and \
-                all(_GAP.fullmatch(text[a.end():b.start()]) for a, b in zip(chain, chain[1:])):
+        chain = tokens[index - size : index + 1]
+        if tuple(t.group().lower() for t in chain[:-1]) == phrase and all(
+            _GAP.fullmatch(text[a.end() : b.start()]) for a, b in itertools.pairwise(chain)
+        ):
             return True
     return False
 
@@ -289,11 +334,11 @@ def _extend_surname(text: str, tokens: List[re.Match], index: int, eng: Engine) 
     surname ("de bruin", "van der Berg", "el amrani"), or capitalised surnames."""
     last = index
     i = index + 1
-    while i < len(tokens) and re.fullmatch(r"[ \t]+|-", text[tokens[i - 1].end():tokens[i].start()]):
+    while i < len(tokens) and re.fullmatch(r"[ \t]+|-", text[tokens[i - 1].end() : tokens[i].start()]):
         # Interfixes: the longest run of up to three words that deduce knows ("van der").
         run = 0
         for size in (3, 2, 1):
-            phrase = " ".join(t.group().lower() for t in tokens[i:i + size])
+            phrase = " ".join(t.group().lower() for t in tokens[i : i + size])
             if i + size < len(tokens) and phrase in eng.interfixes:
                 run = size
                 break
@@ -332,8 +377,8 @@ def rule_names(text: str, eng: Engine) -> Iterator[Finding]:
 
 
 def _starts_sentence(text: str, start: int) -> bool:
-    before = text[max(0, start - 3):start]
-    return start - len(before) == 0 and not before.strip() or bool(_AFTER_SENTENCE_END.search(before))
+    before = text[max(0, start - 3) : start]
+    return (start - len(before) == 0 and not before.strip()) or bool(_AFTER_SENTENCE_END.search(before))
 
 
 def _keep_person(text: str, start: int, end: int, idioms: List[Tuple[int, int]]) -> bool:
@@ -343,16 +388,19 @@ def _keep_person(text: str, start: int, end: int, idioms: List[Tuple[int, int]])
         return False
     if any(i_start <= start and end <= i_end for i_start, i_end in idioms):
         return False
-    after = text[end:end + 30]
+    after = text[end : end + 30]
     # "Jan-met-de-pet": a name glued to a lower-case word is a compound, not a name.
     if re.match(r"-[a-z]", after):
         return False
     # "Mark je agenda", "Wil je": a verb first in a question or a request.
     next_word = re.match(r"[ \t]+([^\W\d_]+)", after)
-    if (len(span_words) == 1 and _starts_sentence(text, start) and next_word
-            and next_word.group(1).lower() in _PRONOUN_AFTER_VERB):
-        return False
-    return True
+    verb_first = (
+        len(span_words) == 1
+        and _starts_sentence(text, start)
+        and next_word is not None
+        and next_word.group(1).lower() in _PRONOUN_AFTER_VERB
+    )
+    return not verb_first
 
 
 def _trim(text: str, start: int, end: int, eng: Engine) -> Tuple[int, int]:
@@ -363,8 +411,12 @@ def _trim(text: str, start: int, end: int, eng: Engine) -> Tuple[int, int]:
         if not match:
             return start, end
         word = match.group(1)
-        if word.islower() and (word in eng.whitelist or _bare(word) in words().vocabulary
-                               or word in words().strong or word in words().weak):
+        if word.islower() and (
+            word in eng.whitelist
+            or _bare(word) in words().vocabulary
+            or word in words().strong
+            or word in words().weak
+        ):
             start += match.end()
         else:
             return start, end
@@ -378,12 +430,12 @@ CHUNK = 1000
 def chunks(text: str, size: int = CHUNK) -> Iterator[Tuple[int, str]]:
     start = 0
     while len(text) - start > size:
-        window = text[start:start + size]
+        window = text[start : start + size]
         cut = max(window.rfind("\n"), window.rfind(". "), window.rfind("? "), window.rfind("! "))
         if cut < size // 2:
             cut = window.rfind(" ")
         cut = cut + 1 if cut > 0 else size
-        yield start, text[start:start + cut]
+        yield start, text[start : start + cut]
         start += cut
     yield start, text[start:]
 
@@ -412,12 +464,14 @@ def deduce_findings(text: str, eng: Engine) -> Tuple[List[Finding], List[Tuple[i
 _GLUE_BEFORE = re.compile(r"[ \t]*,?[ \t]*(?:(?:in|te)[ \t]+)?$")
 
 
-def places_in_addresses(text: str, places: List[Tuple[int, int]], addresses: List[Finding]) -> Iterator[Finding]:
+def places_in_addresses(
+    text: str, places: List[Tuple[int, int]], addresses: List[Finding]
+) -> Iterator[Finding]:
     """A place name is personal only as part of where someone lives: after 'ik woon in', or
     right after a street or a postcode ('Kerkstraat 1, Utrecht', '3511 AB Utrecht')."""
     address_ends = {a.end for a in addresses}
     for start, end in places:
-        before = text[max(0, start - 40):start]
+        before = text[max(0, start - 40) : start]
         glue = _GLUE_BEFORE.search(before)
         if _RESIDENCE.search(before) or (glue and start - len(glue.group()) in address_ends):
             yield Finding(start, end, ADRES, 25)

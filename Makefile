@@ -13,7 +13,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONWARNINGS := ignore
 
 .PHONY: help install venv deps spacy-model browser doctor train run shell validate test \
-        test-unit test-conversations test-nlu test-servers eval-nlu crossval lock clean
+        test-unit test-conversations test-nlu test-servers eval-nlu crossval lock clean teams-package
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -59,6 +59,9 @@ run:  ## start Leercoach (action server, Rasa, intranet demo page); Ctrl-C stops
 
 shell:  ## chat with Leercoach in the terminal
 	@$(PY) -m leercoach.run shell
+
+teams-package:  ## the Teams app package to upload: build/leercoach-teams.zip (needs LEERCOACH_TEAMS_APP_ID, LEERCOACH_TEAMS_WEBSITE_URL)
+	@$(PY) -m leercoach.channels.teams_package
 
 ## ---- checks ----------------------------------------------------------------
 validate:  ## rasa data validate, failing on any warning

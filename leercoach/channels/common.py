@@ -4,6 +4,7 @@ Settings come from credentials.yml, where Rasa expands ``${VARIABLE}`` from the 
 A channel whose settings are all empty is not started (its webhook answers 404), so a first
 run needs none; a channel with some settings but not all stops start-up with a clear message.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -107,16 +108,21 @@ async def hand_to_rasa(
     from leercoach.privacy.boundary import incoming as through_privacy_boundary
 
     incoming = through_privacy_boundary(channel, platform_user_id, text)
-    if agent is not None and (message_id or only_first):
-        if await already_answered(agent, incoming.sender_id, None if only_first else message_id):
-            logger.info(f"{channel}: message already in the conversation, not answered again.")
-            return False
+    check = agent is not None and (message_id or only_first)
+    if check and await already_answered(agent, incoming.sender_id, None if only_first else message_id):
+        logger.info(f"{channel}: message already in the conversation, not answered again.")
+        return False
     if incoming.notice:
         await output.send_text_message(incoming.sender_id, incoming.notice)
-    await on_new_message(UserMessage(
-        text=incoming.text, output_channel=output, sender_id=incoming.sender_id,
-        input_channel=channel, message_id=message_id,
-    ))
+    await on_new_message(
+        UserMessage(
+            text=incoming.text,
+            output_channel=output,
+            sender_id=incoming.sender_id,
+            input_channel=channel,
+            message_id=message_id,
+        )
+    )
     return True
 
 
@@ -145,4 +151,4 @@ def split_text(text: str, limit: int) -> List[str]:
             if current:
                 parts.append(current)
             return [part.strip() for part in parts if part.strip()]
-    return [text[start:start + limit] for start in range(0, len(text), limit)]
+    return [text[start : start + limit] for start in range(0, len(text), limit)]

@@ -8,6 +8,7 @@ HTTP answer must come within 3 seconds (the turn runs after it), failed deliveri
 with the same ``event_id``, Block Kit allows 25 buttons per actions block and 3000 characters
 per section.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -29,7 +30,13 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from leercoach.channels.common import (
-    BackgroundTurns, OnNewMessage, channel_settings, hand_to_rasa, not_started, split_text, words,
+    BackgroundTurns,
+    OnNewMessage,
+    channel_settings,
+    hand_to_rasa,
+    not_started,
+    split_text,
+    words,
 )
 
 logger = logging.getLogger(__name__)
@@ -55,6 +62,7 @@ class SlackSettings:
 
 # ---- requests from Slack ---------------------------------------------------------------------
 
+
 def signature_is_valid(secret: str, timestamp: str, body: bytes, signature: str, now: float) -> bool:
     """Slack's request signature: a recent timestamp and an HMAC over it and the exact body."""
     if not timestamp.isdigit() or abs(now - int(timestamp)) > MAX_REQUEST_AGE:
@@ -72,6 +80,7 @@ def media_type(content_type: Optional[str]) -> str:
 @dataclass(frozen=True)
 class SlackMessage:
     """What a turn needs from an event: who, where to answer, and what they wrote."""
+
     team_id: str
     user_id: str
     channel_id: str
@@ -84,7 +93,9 @@ class SlackMessage:
 
 
 def bot_user_ids(envelope: Dict[str, Any]) -> List[str]:
-    return [a.get("user_id") for a in envelope.get("authorizations") or [] if a.get("is_bot") and a.get("user_id")]
+    return [
+        a.get("user_id") for a in envelope.get("authorizations") or [] if a.get("is_bot") and a.get("user_id")
+    ]
 
 
 def message_from_event(envelope: Dict[str, Any]) -> Optional[SlackMessage]:
@@ -105,14 +116,22 @@ def message_from_event(envelope: Dict[str, Any]) -> Optional[SlackMessage]:
     team = envelope.get("team_id") or event.get("team") or ""
     if not text or not event.get("channel"):
         return None
-    return SlackMessage(team, user, event["channel"], text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&"), thread)
+    return SlackMessage(
+        team,
+        user,
+        event["channel"],
+        text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&"),
+        thread,
+    )
 
 
 def message_from_click(payload: Dict[str, Any]) -> Optional[SlackMessage]:
     """A click on one of our buttons (``block_actions``): its payload continues the conversation."""
     if payload.get("type") != "block_actions":
         return None
-    button = next((a for a in payload.get("actions") or [] if a.get("type") == "button" and a.get("value")), None)
+    button = next(
+        (a for a in payload.get("actions") or [] if a.get("type") == "button" and a.get("value")), None
+    )
     user = (payload.get("user") or {}).get("id")
     channel = (payload.get("channel") or {}).get("id") or (payload.get("container") or {}).get("channel_id")
     if button is None or not user or not channel:
@@ -133,7 +152,7 @@ class RecentDeliveries:
     """
 
     def __init__(self, size: int = 10_000) -> None:
-        self._seen: "OrderedDict[str, None]" = OrderedDict()
+        self._seen: OrderedDict[str, None] = OrderedDict()
         self._size = size
 
     def first_time(self, key: str) -> bool:
@@ -146,6 +165,7 @@ class RecentDeliveries:
 
 
 # ---- answers to Slack ------------------------------------------------------------------------
+
 
 def to_mrkdwn(text: str) -> str:
     """The answers' Markdown subset in Slack's own markup: *bold*, _italic_, • lists, <url|links>."""
@@ -169,14 +189,21 @@ def button_blocks(buttons: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
         {
             "type": "button",
             "action_id": f"leercoach_{index}",
-            "text": {"type": "plain_text", "emoji": True, "text": _shorten(str(button.get("title", "")), MAX_BUTTON_TITLE)},
+            "text": {
+                "type": "plain_text",
+                "emoji": True,
+                "text": _shorten(str(button.get("title", "")), MAX_BUTTON_TITLE),
+            },
             "value": str(button.get("payload", ""))[:2000],
         }
         for index, button in enumerate(buttons)
     ]
     return [
-        {"type": "actions", "block_id": f"leercoach_buttons_{start // MAX_BUTTONS_PER_BLOCK}",
-         "elements": elements[start:start + MAX_BUTTONS_PER_BLOCK]}
+        {
+            "type": "actions",
+            "block_id": f"leercoach_buttons_{start // MAX_BUTTONS_PER_BLOCK}",
+            "elements": elements[start : start + MAX_BUTTONS_PER_BLOCK],
+        }
         for start in range(0, len(elements), MAX_BUTTONS_PER_BLOCK)
     ]
 
@@ -196,7 +223,10 @@ class SlackWebApi:
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15))
         url = self.settings.api_url.rstrip("/") + "/chat.postMessage"
-        headers = {"Authorization": f"Bearer {self.settings.bot_token}", "Content-Type": "application/json; charset=utf-8"}
+        headers = {
+            "Authorization": f"Bearer {self.settings.bot_token}",
+            "Content-Type": "application/json; charset=utf-8",
+        }
         for attempt in range(2):
             async with self._session.post(url, data=json.dumps(message), headers=headers) as answer:
                 if answer.status == 429 and attempt == 0:  # rate limited: wait as told, once
@@ -204,7 +234,9 @@ class SlackWebApi:
                     continue
                 body = await answer.json(content_type=None) if answer.status == 200 else {}
                 if not body.get("ok"):
-                    logger.error(f"Slack: chat.postMessage failed (HTTP {answer.status}, {body.get('error', 'no error code')}).")
+                    logger.error(
+                        f"Slack: chat.postMessage failed (HTTP {answer.status}, {body.get('error', 'no error code')})."
+                    )
                 return
 
     async def close(self) -> None:
@@ -249,10 +281,11 @@ class SlackReplies(OutputChannel):
         notification = plain(last) or " · ".join(str(button.get("title", "")) for button in buttons)
         await self._post(notification, sections + actions[:room])
         for start in range(room, len(actions), MAX_BLOCKS):
-            await self._post(notification, actions[start:start + MAX_BLOCKS])
+            await self._post(notification, actions[start : start + MAX_BLOCKS])
 
 
 # ---- the channel -----------------------------------------------------------------------------
+
 
 class SlackInput(InputChannel):
     """Slack's Events API and interactivity, both on /webhooks/slack/webhook."""
@@ -262,17 +295,19 @@ class SlackInput(InputChannel):
         return CHANNEL
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> "SlackInput":
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> SlackInput:
         values = channel_settings("Slack", SECTION, credentials, required=("bot_token", "signing_secret"))
         if values is None:
             return cls(None)
-        return cls(SlackSettings(
-            bot_token=values["bot_token"],
-            signing_secret=values["signing_secret"],
-            api_url=values.get("api_url") or SLACK_API_URL,
-            team_ids=frozenset(words(values.get("team_ids"))),
-            app_id=values.get("app_id", ""),
-        ))
+        return cls(
+            SlackSettings(
+                bot_token=values["bot_token"],
+                signing_secret=values["signing_secret"],
+                api_url=values.get("api_url") or SLACK_API_URL,
+                team_ids=frozenset(words(values.get("team_ids"))),
+                app_id=values.get("app_id", ""),
+            )
+        )
 
     def __init__(self, settings: Optional[SlackSettings]) -> None:
         self.settings = settings
@@ -299,8 +334,11 @@ class SlackInput(InputChannel):
         async def webhook(request: Request) -> HTTPResponse:
             body = request.body or b""
             if not signature_is_valid(
-                self.settings.signing_secret, request.headers.get("X-Slack-Request-Timestamp", ""),
-                body, request.headers.get("X-Slack-Signature", ""), time.time(),
+                self.settings.signing_secret,
+                request.headers.get("X-Slack-Request-Timestamp", ""),
+                body,
+                request.headers.get("X-Slack-Signature", ""),
+                time.time(),
             ):
                 logger.warning("Slack: request without a valid signature refused.")
                 return response.text("invalid signature", status=401)
@@ -321,7 +359,9 @@ class SlackInput(InputChannel):
 
         return slack_webhook
 
-    def _event(self, request: Request, envelope: Dict[str, Any], on_new_message: OnNewMessage) -> HTTPResponse:
+    def _event(
+        self, request: Request, envelope: Dict[str, Any], on_new_message: OnNewMessage
+    ) -> HTTPResponse:
         if envelope.get("type") == "url_verification":
             return response.json({"challenge": envelope.get("challenge", "")})
         if not self._from_our_app(envelope.get("team_id"), envelope.get("api_app_id")):
@@ -337,7 +377,9 @@ class SlackInput(InputChannel):
         self._start_turn(request, message, on_new_message, delivery_id(event_id) if event_id else None)
         return response.text("")
 
-    def _interaction(self, request: Request, payload: Dict[str, Any], on_new_message: OnNewMessage) -> HTTPResponse:
+    def _interaction(
+        self, request: Request, payload: Dict[str, Any], on_new_message: OnNewMessage
+    ) -> HTTPResponse:
         if not self._from_our_app((payload.get("team") or {}).get("id"), payload.get("api_app_id")):
             logger.warning("Slack: interaction from another workspace or app refused.")
             return response.text("workspace or app not served", status=403)
@@ -350,8 +392,18 @@ class SlackInput(InputChannel):
         self._start_turn(request, message, on_new_message, delivery_id(trigger) if trigger else None)
         return response.text("")
 
-    def _start_turn(self, request: Request, message: SlackMessage, on_new_message: OnNewMessage, message_id: Optional[str]) -> None:
-        self.turns.start(hand_to_rasa(
-            on_new_message, SlackReplies(self.api, message), CHANNEL, message.platform_user_id, message.text,
-            agent=getattr(request.app.ctx, "agent", None), message_id=message_id,
-        ), "Slack")
+    def _start_turn(
+        self, request: Request, message: SlackMessage, on_new_message: OnNewMessage, message_id: Optional[str]
+    ) -> None:
+        self.turns.start(
+            hand_to_rasa(
+                on_new_message,
+                SlackReplies(self.api, message),
+                CHANNEL,
+                message.platform_user_id,
+                message.text,
+                agent=getattr(request.app.ctx, "agent", None),
+                message_id=message_id,
+            ),
+            "Slack",
+        )

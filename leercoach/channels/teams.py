@@ -8,6 +8,7 @@ audience = the app id, 5 minutes clock skew, the ``serviceUrl`` claim equal to t
 keys fetched lazily, cached a day and fetched again once for an unknown key id), serves one
 tenant, sends the bot's token only to an allowed ``serviceUrl`` and hands Rasa the pseudonym.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -28,7 +29,12 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from leercoach.channels.common import (
-    BackgroundTurns, OnNewMessage, channel_settings, hand_to_rasa, not_started, words,
+    BackgroundTurns,
+    OnNewMessage,
+    channel_settings,
+    hand_to_rasa,
+    not_started,
+    words,
 )
 
 logger = logging.getLogger(__name__)
@@ -132,8 +138,12 @@ class InboundAuth:
         key = await self.keys.get(str(header.get("kid", "")))
         try:
             claims = jwt.decode(
-                token, key=RSAAlgorithm.from_jwk(json.dumps(key)), algorithms=["RS256"],
-                audience=self.settings.app_id, issuer=ISSUER, leeway=CLOCK_SKEW,
+                token,
+                key=RSAAlgorithm.from_jwk(json.dumps(key)),
+                algorithms=["RS256"],
+                audience=self.settings.app_id,
+                issuer=ISSUER,
+                leeway=CLOCK_SKEW,
                 options={"require": ["exp", "iss", "aud"]},
             )
         except (jwt.PyJWTError, ValueError, TypeError) as problem:
@@ -175,14 +185,15 @@ class BotToken:
     async def _fetch(self) -> None:
         url = f"{self.settings.login_url.rstrip('/')}/{self.settings.tenant_id}/oauth2/v2.0/token"
         form = {
-            "grant_type": "client_credentials", "client_id": self.settings.app_id,
-            "client_secret": self.settings.app_password, "scope": TOKEN_SCOPE,
+            "grant_type": "client_credentials",
+            "client_id": self.settings.app_id,
+            "client_secret": self.settings.app_password,
+            "scope": TOKEN_SCOPE,
         }
-        async with _http() as session:
-            async with session.post(url, data=form) as answer:
-                if answer.status != 200:
-                    raise RuntimeError(f"token endpoint answered HTTP {answer.status}")
-                body = await answer.json(content_type=None)
+        async with _http() as session, session.post(url, data=form) as answer:
+            if answer.status != 200:
+                raise RuntimeError(f"token endpoint answered HTTP {answer.status}")
+            body = await answer.json(content_type=None)
         self._token = body["access_token"]
         self._renew_at = time.monotonic() + int(body.get("expires_in", 3600)) - TOKEN_REFRESH_MARGIN
 
@@ -190,6 +201,7 @@ class BotToken:
 @dataclass(frozen=True)
 class Conversation:
     """Where the answers of one turn go; platform ids stay in memory, for this turn only."""
+
     service_url: str
     conversation: Dict[str, Any]
     bot: Dict[str, Any]
@@ -200,7 +212,13 @@ class Conversation:
 def card_action(button: Dict[str, Any]) -> Dict[str, Any]:
     """messageBack: the title shows in the chat, the payload returns in ``value`` (and ``text``)."""
     title, payload = str(button.get("title", "")), str(button.get("payload", ""))
-    return {"type": "messageBack", "title": title, "displayText": title, "text": payload, "value": {"payload": payload}}
+    return {
+        "type": "messageBack",
+        "title": title,
+        "displayText": title,
+        "text": payload,
+        "value": {"payload": payload},
+    }
 
 
 class TeamsReplies(OutputChannel):
@@ -217,17 +235,20 @@ class TeamsReplies(OutputChannel):
     async def _send(self, extra: Dict[str, Any]) -> None:
         target = self.target
         activity = {
-            "type": "message", "from": target.bot, "recipient": {"id": target.user.get("id")},
-            "conversation": {"id": target.conversation.get("id")}, "textFormat": "markdown", **extra,
+            "type": "message",
+            "from": target.bot,
+            "recipient": {"id": target.user.get("id")},
+            "conversation": {"id": target.conversation.get("id")},
+            "textFormat": "markdown",
+            **extra,
         }
         if target.reply_to:
             activity["replyToId"] = target.reply_to
         url = f"{target.service_url.rstrip('/')}/v3/conversations/{quote(str(target.conversation.get('id')), safe='')}/activities"
         headers = {"Authorization": f"Bearer {await self.token.get()}"}
-        async with _http() as session:
-            async with session.post(url, json=activity, headers=headers) as answer:
-                if answer.status >= 300:
-                    logger.error(f"Teams: the connector answered HTTP {answer.status}.")
+        async with _http() as session, session.post(url, json=activity, headers=headers) as answer:
+            if answer.status >= 300:
+                logger.error(f"Teams: the connector answered HTTP {answer.status}.")
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         await self._send({"text": text})
@@ -237,7 +258,10 @@ class TeamsReplies(OutputChannel):
     ) -> None:
         actions = [card_action(button) for button in buttons]
         cards = [
-            {"contentType": "application/vnd.microsoft.card.hero", "content": {"buttons": actions[start:start + BUTTONS_PER_CARD]}}
+            {
+                "contentType": "application/vnd.microsoft.card.hero",
+                "content": {"buttons": actions[start : start + BUTTONS_PER_CARD]},
+            }
             for start in range(0, len(actions), BUTTONS_PER_CARD)
         ]
         await self._send({"text": text, "attachmentLayout": "list", "attachments": cards})
@@ -270,16 +294,24 @@ class TeamsInput(InputChannel):
         return "botframework"  # keeps Rasa's webhook path
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> "TeamsInput":
-        values = channel_settings("Teams", SECTION, credentials, required=("app_id", "app_password", "tenant_id"))
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> TeamsInput:
+        values = channel_settings(
+            "Teams", SECTION, credentials, required=("app_id", "app_password", "tenant_id")
+        )
         if values is None:
             return cls(None)
-        return cls(TeamsSettings(
-            app_id=values["app_id"], app_password=values["app_password"], tenant_id=values["tenant_id"],
-            openid_metadata_url=values.get("openid_metadata_url") or OPENID_METADATA_URL,
-            login_url=values.get("login_url") or LOGIN_URL,
-            allowed_service_urls=tuple(words(values.get("allowed_service_urls")) or [ALLOWED_SERVICE_URLS]),
-        ))
+        return cls(
+            TeamsSettings(
+                app_id=values["app_id"],
+                app_password=values["app_password"],
+                tenant_id=values["tenant_id"],
+                openid_metadata_url=values.get("openid_metadata_url") or OPENID_METADATA_URL,
+                login_url=values.get("login_url") or LOGIN_URL,
+                allowed_service_urls=tuple(
+                    words(values.get("allowed_service_urls")) or [ALLOWED_SERVICE_URLS]
+                ),
+            )
+        )
 
     def __init__(self, settings: Optional[TeamsSettings]) -> None:
         self.settings = settings
@@ -327,9 +359,21 @@ class TeamsInput(InputChannel):
         if not text or not platform_user_id(user) or not (activity.get("conversation") or {}).get("id"):
             return
         conversation = Conversation(
-            activity["serviceUrl"], activity["conversation"], activity.get("recipient") or {}, user, activity.get("id"),
+            activity["serviceUrl"],
+            activity["conversation"],
+            activity.get("recipient") or {},
+            user,
+            activity.get("id"),
         )
-        self.turns.start(hand_to_rasa(
-            on_new_message, TeamsReplies(self.token, conversation), CHANNEL, platform_user_id(user), text,
-            agent=getattr(request.app.ctx, "agent", None), only_first=only_first,
-        ), "Teams")
+        self.turns.start(
+            hand_to_rasa(
+                on_new_message,
+                TeamsReplies(self.token, conversation),
+                CHANNEL,
+                platform_user_id(user),
+                text,
+                agent=getattr(request.app.ctx, "agent", None),
+                only_first=only_first,
+            ),
+            "Teams",
+        )

@@ -5,6 +5,7 @@ The manifest's ``${VARIABLE}`` placeholders are filled from the environment: the
 and the publisher (``LEERCOACH_TEAMS_DEVELOPER_NAME``, default "Leercoach").
 ``--draw-icons`` redraws the two icons (they are committed; Pillow draws them).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,17 +35,24 @@ def manifest_values(env: Dict[str, str]) -> Dict[str, str]:
     if not GUID.match(app_id):
         raise PackageError("LEERCOACH_TEAMS_APP_ID must be the bot's Microsoft App ID (a GUID).")
     if not website.startswith("https://"):
-        raise PackageError("LEERCOACH_TEAMS_WEBSITE_URL must be the public https address of the intranet page.")
+        raise PackageError(
+            "LEERCOACH_TEAMS_WEBSITE_URL must be the public https address of the intranet page."
+        )
     return {
         "LEERCOACH_TEAMS_APP_ID": app_id,
         "LEERCOACH_TEAMS_WEBSITE_URL": website,
-        "LEERCOACH_TEAMS_DEVELOPER_NAME": env.get("LEERCOACH_TEAMS_DEVELOPER_NAME", "").strip() or "Leercoach",
+        "LEERCOACH_TEAMS_DEVELOPER_NAME": env.get("LEERCOACH_TEAMS_DEVELOPER_NAME", "").strip()
+        or "Leercoach",
     }
 
 
 def filled_manifest(env: Dict[str, str]) -> dict:
     values = manifest_values(env)
-    text = re.sub(r"\$\{(\w+)\}", lambda match: values[match.group(1)], (TEAMS_DIR / "manifest.json").read_text(encoding="utf-8"))
+    text = re.sub(
+        r"\$\{(\w+)\}",
+        lambda match: values[match.group(1)],
+        (TEAMS_DIR / "manifest.json").read_text(encoding="utf-8"),
+    )
     return json.loads(text)
 
 
@@ -86,7 +94,9 @@ def draw_icons(directory: Path = TEAMS_DIR) -> None:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m leercoach.channels.teams_package", description=__doc__)
-    parser.add_argument("--draw-icons", action="store_true", help="redraw teams/color.png and teams/outline.png")
+    parser.add_argument(
+        "--draw-icons", action="store_true", help="redraw teams/color.png and teams/outline.png"
+    )
     args = parser.parse_args(argv)
     if args.draw_icons:
         draw_icons()
@@ -97,7 +107,9 @@ def main(argv=None) -> int:
     except PackageError as problem:
         print(f"teams-package: {problem}", file=sys.stderr)
         return 1
-    print(f"Teams app package: {package.relative_to(PROJECT_ROOT)} (upload it in Teams: Apps → Manage your apps → Upload an app)")
+    print(
+        f"Teams app package: {package.relative_to(PROJECT_ROOT)} (upload it in Teams: Apps → Manage your apps → Upload an app)"
+    )
     return 0
 
 

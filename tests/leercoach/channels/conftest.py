@@ -5,6 +5,7 @@ Web API and Microsoft's services, with a throwaway SQLite tracker store; its log
 are what the pseudonym tests search for raw platform ids. The fakes' captures are written to
 ``reports/channels/`` as transcripts.
 """
+
 from __future__ import annotations
 
 import json
@@ -50,13 +51,27 @@ def write_endpoints(work: Path, action_port: int) -> Tuple[Path, Path]:
     return endpoints, db
 
 
-def start_rasa(servers: Servers, name: str, endpoints: Path, port: int, env: Dict[str, str], debug: bool = False):
+def start_rasa(
+    servers: Servers, name: str, endpoints: Path, port: int, env: Dict[str, str], debug: bool = False
+):
     model = model_path()
     if not model.exists():
         pytest.fail("no model for the current data: run `make train` first (make test does)")
     command = [
-        sys.executable, "-m", "rasa", "run", "--model", str(model), "--endpoints", str(endpoints),
-        "--credentials", str(PROJECT_ROOT / "credentials.yml"), "--interface", "127.0.0.1", "--port", str(port),
+        sys.executable,
+        "-m",
+        "rasa",
+        "run",
+        "--model",
+        str(model),
+        "--endpoints",
+        str(endpoints),
+        "--credentials",
+        str(PROJECT_ROOT / "credentials.yml"),
+        "--interface",
+        "127.0.0.1",
+        "--port",
+        str(port),
     ]
     return servers.start(name, command + (["--debug"] if debug else []), extra_env=env)
 
@@ -84,7 +99,11 @@ def channel_servers(tmp_path_factory) -> Iterator[ChannelServers]:
     }
     servers = Servers(log_dir=work)
     try:
-        actions = servers.start("actions", [sys.executable, "-m", "rasa", "run", "actions", "--port", str(action_port)], extra_env=env)
+        actions = servers.start(
+            "actions",
+            [sys.executable, "-m", "rasa", "run", "actions", "--port", str(action_port)],
+            extra_env=env,
+        )
         rasa = start_rasa(servers, "rasa", endpoints, rasa_port, env, debug=True)
         servers.wait_until_up(actions, f"http://127.0.0.1:{action_port}/health", timeout=180)
         servers.wait_until_up(rasa, f"http://127.0.0.1:{rasa_port}/webhooks/slack/", timeout=420)

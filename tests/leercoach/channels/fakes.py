@@ -3,6 +3,7 @@
 They answer as the real services document and capture what the channels send, so a test can
 read the conversation exactly as the platform received it.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -33,7 +34,13 @@ class FakeService:
         class Handler(BaseHTTPRequestHandler):
             def _serve(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                record = {"method": self.command, "path": self.path, "headers": dict(self.headers), "body": body, "at": time.time()}
+                record = {
+                    "method": self.command,
+                    "path": self.path,
+                    "headers": dict(self.headers),
+                    "body": body,
+                    "at": time.time(),
+                }
                 status, answer = service.handle(record)
                 with service.changed:
                     service.requests.append(record)
@@ -74,6 +81,7 @@ class FakeService:
 
 
 # ---- Slack -----------------------------------------------------------------------------------
+
 
 class FakeSlackApi(FakeService):
     """Slack's Web API: chat.postMessage, captured per channel."""
@@ -137,7 +145,11 @@ class FakeMicrosoft(FakeService):
     def handle(self, record: Dict[str, Any]) -> Answer:
         path = record["path"]
         if path == "/openid":
-            return 200, {"issuer": ISSUER, "jwks_uri": f"{self.url}/keys", "id_token_signing_alg_values_supported": ["RS256"]}
+            return 200, {
+                "issuer": ISSUER,
+                "jwks_uri": f"{self.url}/keys",
+                "id_token_signing_alg_values_supported": ["RS256"],
+            }
         if path == "/keys":
             keys = []
             for kid in self.published:
@@ -162,9 +174,15 @@ class FakeMicrosoft(FakeService):
         return [r for r in list(self.requests) if r["path"].startswith(prefix)]
 
     def activities(self, conversation_id: str) -> List[Dict[str, Any]]:
-        return [r["json"] for r in self.requests_to("/teams/v3/conversations/") if r["json"]["conversation"]["id"] == conversation_id]
+        return [
+            r["json"]
+            for r in self.requests_to("/teams/v3/conversations/")
+            if r["json"]["conversation"]["id"] == conversation_id
+        ]
 
-    def wait_for_activities(self, conversation_id: str, after: int, settle: float = 1.5) -> List[Dict[str, Any]]:
+    def wait_for_activities(
+        self, conversation_id: str, after: int, settle: float = 1.5
+    ) -> List[Dict[str, Any]]:
         self.wait_for(lambda: len(self.activities(conversation_id)) > after)
         count = -1
         while count != len(self.activities(conversation_id)):
@@ -172,12 +190,26 @@ class FakeMicrosoft(FakeService):
             time.sleep(settle)
         return self.activities(conversation_id)[after:]
 
-    def token(self, service_url: Optional[str] = None, *, kid: str = "key-1", key: Optional[rsa.RSAPrivateKey] = None,
-              algorithm: str = "RS256", secret: Optional[str] = None, **claims: Any) -> str:
+    def token(
+        self,
+        service_url: Optional[str] = None,
+        *,
+        kid: str = "key-1",
+        key: Optional[rsa.RSAPrivateKey] = None,
+        algorithm: str = "RS256",
+        secret: Optional[str] = None,
+        **claims: Any,
+    ) -> str:
         """A Bot Connector token as Microsoft signs it; keyword arguments change or drop (None) claims."""
         now = int(time.time())
-        body = {"iss": ISSUER, "aud": self.APP_ID, "iat": now, "nbf": now, "exp": now + 3600,
-                "serviceUrl": service_url or self.service_url}
+        body = {
+            "iss": ISSUER,
+            "aud": self.APP_ID,
+            "iat": now,
+            "nbf": now,
+            "exp": now + 3600,
+            "serviceUrl": service_url or self.service_url,
+        }
         body.update(claims)
         body = {k: v for k, v in body.items() if v is not None}
         if algorithm == "HS256":

@@ -1,4 +1,5 @@
 """What the privacy tests read: the tracker store's every table and column, and the server logs."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -11,7 +12,9 @@ def user_messages(db: Path) -> List[tuple]:
     import json
 
     with sqlite3.connect(db) as connection:
-        rows = connection.execute("SELECT sender_id, data FROM events WHERE type_name = 'user' ORDER BY id").fetchall()
+        rows = connection.execute(
+            "SELECT sender_id, data FROM events WHERE type_name = 'user' ORDER BY id"
+        ).fetchall()
     return [(sender, json.loads(data).get("text")) for sender, data in rows]
 
 

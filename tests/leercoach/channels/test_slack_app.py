@@ -3,6 +3,7 @@
 Events are signed as Slack signs them; the answers are what the fake captured from
 chat.postMessage. Each test talks in its own DM channel, so their answers never mix.
 """
+
 from __future__ import annotations
 
 import json
@@ -32,12 +33,24 @@ def new_ids():
 
 
 def envelope(text, user, channel, *, team=SLACK_TEAM, app=SLACK_APP, event_type="message", **event_fields):
-    event = {"type": event_type, "user": user, "text": text, "channel": channel, "ts": f"{time.time():.6f}", **event_fields}
+    event = {
+        "type": event_type,
+        "user": user,
+        "text": text,
+        "channel": channel,
+        "ts": f"{time.time():.6f}",
+        **event_fields,
+    }
     if event_type == "message":
         event.setdefault("channel_type", "im")
     return {
-        "token": "unused", "team_id": team, "api_app_id": app, "type": "event_callback",
-        "event_id": f"Ev{uuid.uuid4().hex[:10].upper()}", "event_time": int(time.time()), "event": event,
+        "token": "unused",
+        "team_id": team,
+        "api_app_id": app,
+        "type": "event_callback",
+        "event_id": f"Ev{uuid.uuid4().hex[:10].upper()}",
+        "event_time": int(time.time()),
+        "event": event,
         "authorizations": [{"team_id": team, "user_id": BOT_USER, "is_bot": True}],
     }
 
@@ -45,8 +58,10 @@ def envelope(text, user, channel, *, team=SLACK_TEAM, app=SLACK_APP, event_type=
 def send(servers, body, *, content_type="application/json", timestamp=None, signature=None, headers=None):
     timestamp = int(time.time()) if timestamp is None else timestamp
     all_headers = {
-        "Content-Type": content_type, "X-Slack-Request-Timestamp": str(timestamp),
-        "X-Slack-Signature": signature or slack_signature(body, timestamp), **(headers or {}),
+        "Content-Type": content_type,
+        "X-Slack-Request-Timestamp": str(timestamp),
+        "X-Slack-Signature": signature or slack_signature(body, timestamp),
+        **(headers or {}),
     }
     return post(f"{servers.rasa_url}/webhooks/slack/webhook", body, all_headers)
 
@@ -57,12 +72,22 @@ def send_event(servers, event, **kwargs):
 
 def click(servers, value, user, channel, *, kind="block_actions", team=SLACK_TEAM):
     payload = {
-        "type": kind, "team": {"id": team}, "api_app_id": SLACK_APP, "user": {"id": user},
-        "channel": {"id": channel}, "container": {"type": "message", "channel_id": channel},
+        "type": kind,
+        "team": {"id": team},
+        "api_app_id": SLACK_APP,
+        "user": {"id": user},
+        "channel": {"id": channel},
+        "container": {"type": "message", "channel_id": channel},
         "trigger_id": f"{uuid.uuid4().int % 10**12}.{uuid.uuid4().hex[:12]}",
-        "actions": [{"type": "button", "action_id": "leercoach_0", "block_id": "leercoach_buttons_0", "value": value}],
+        "actions": [
+            {"type": "button", "action_id": "leercoach_0", "block_id": "leercoach_buttons_0", "value": value}
+        ],
     }
-    return send(servers, urlencode({"payload": json.dumps(payload)}).encode(), content_type="application/x-www-form-urlencoded")
+    return send(
+        servers,
+        urlencode({"payload": json.dumps(payload)}).encode(),
+        content_type="application/x-www-form-urlencoded",
+    )
 
 
 def say(servers, text, user, channel, **kwargs):
@@ -75,7 +100,9 @@ def say(servers, text, user, channel, **kwargs):
 
 def nothing_happens(servers, channel, user_messages_before):
     time.sleep(3)
-    return not servers.slack.posts(channel) and len(user_messages(servers.tracker_store)) == user_messages_before
+    return (
+        not servers.slack.posts(channel) and len(user_messages(servers.tracker_store)) == user_messages_before
+    )
 
 
 def text_of(posts):
@@ -83,29 +110,53 @@ def text_of(posts):
 
 
 def button_titles(posts):
-    return [e["text"]["text"] for p in posts for b in p.get("blocks") or [] if b["type"] == "actions" for e in b["elements"]]
+    return [
+        e["text"]["text"]
+        for p in posts
+        for b in p.get("blocks") or []
+        if b["type"] == "actions"
+        for e in b["elements"]
+    ]
 
 
 # ---- who may talk to the bot -------------------------------------------------------------------
 
+
 def test_url_verification_is_answered_with_the_challenge(channel_servers):
-    body = json.dumps({"type": "url_verification", "token": "unused", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"}).encode()
+    body = json.dumps(
+        {
+            "type": "url_verification",
+            "token": "unused",
+            "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
+        }
+    ).encode()
     status, answer, _ = send(channel_servers, body)
-    assert status == 200 and json.loads(answer) == {"challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"}
+    assert status == 200 and json.loads(answer) == {
+        "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"
+    }
 
 
-@pytest.mark.parametrize("forgery", ["wrong signature", "timestamp 6 minutes old", "body changed after signing", "no signature"])
+@pytest.mark.parametrize(
+    "forgery", ["wrong signature", "timestamp 6 minutes old", "body changed after signing", "no signature"]
+)
 def test_a_request_not_signed_by_slack_gets_401_and_no_turn(channel_servers, forgery):
     user, dm = new_ids()
     before = len(user_messages(channel_servers.tracker_store))
     body = json.dumps(envelope("hallo", user, dm)).encode()
     now = int(time.time())
     if forgery == "wrong signature":
-        status, _, _ = send(channel_servers, body, signature=slack_signature(body, now, secret="another-secret"))
+        status, _, _ = send(
+            channel_servers, body, signature=slack_signature(body, now, secret="another-secret")
+        )
     elif forgery == "timestamp 6 minutes old":
         status, _, _ = send(channel_servers, body, timestamp=now - 6 * 60)
     elif forgery == "body changed after signing":
-        status, _, _ = send(channel_servers, body.replace(b"hallo", b"hoi!!"), signature=slack_signature(body, now), timestamp=now)
+        status, _, _ = send(
+            channel_servers,
+            body.replace(b"hallo", b"hoi!!"),
+            signature=slack_signature(body, now),
+            timestamp=now,
+        )
     else:
         status, _, _ = send(channel_servers, body, signature="-")
     assert status == 401
@@ -116,13 +167,16 @@ def test_a_request_not_signed_by_slack_gets_401_and_no_turn(channel_servers, for
 def test_events_from_another_workspace_or_app_are_refused(channel_servers, other):
     user, dm = new_ids()
     before = len(user_messages(channel_servers.tracker_store))
-    event = envelope("hallo", user, dm, **({"team": "T0OTHERWS"} if other == "workspace" else {"app": "A0OTHERAP"}))
+    event = envelope(
+        "hallo", user, dm, **({"team": "T0OTHERWS"} if other == "workspace" else {"app": "A0OTHERAP"})
+    )
     status, _, _ = send_event(channel_servers, event)
     assert status == 403
     assert nothing_happens(channel_servers, dm, before)
 
 
 # ---- delivery -----------------------------------------------------------------------------------
+
 
 def test_the_answer_comes_after_a_fast_ack_and_a_retry_is_answered_once(channel_servers):
     user, dm = new_ids()
@@ -132,7 +186,9 @@ def test_the_answer_comes_after_a_fast_ack_and_a_retry_is_answered_once(channel_
     acked_at = time.time()
     assert status == 200 and seconds < 3, f"Slack wants the HTTP answer within 3 s, took {seconds:.2f} s"
     for number, reason in ((1, "http_timeout"), (2, "http_error")):  # Slack retries, same event_id
-        status, _, _ = send_event(channel_servers, event, headers={"X-Slack-Retry-Num": str(number), "X-Slack-Retry-Reason": reason})
+        status, _, _ = send_event(
+            channel_servers, event, headers={"X-Slack-Retry-Num": str(number), "X-Slack-Retry-Reason": reason}
+        )
         assert status == 200
     posts = channel_servers.slack.wait_for_posts(dm, 0, settle=3)
     assert text_of(posts).count(content.answer("wat_is_leercultuur")["text"].strip()[:40]) == 1
@@ -153,7 +209,16 @@ def test_a_mention_in_a_channel_is_answered_in_its_thread(channel_servers):
     assert {p.get("thread_ts") for p in posts} == {event["event"]["ts"]}
 
 
-@pytest.mark.parametrize("kind", ["the bot's own message", "a message from another bot", "an edit", "a deletion", "a message in a public channel"])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "the bot's own message",
+        "a message from another bot",
+        "an edit",
+        "a deletion",
+        "a message in a public channel",
+    ],
+)
 def test_own_messages_edits_and_other_events_are_ignored(channel_servers, kind):
     user, dm = new_ids()
     before = len(user_messages(channel_servers.tracker_store))
@@ -172,6 +237,7 @@ def test_own_messages_edits_and_other_events_are_ignored(channel_servers, kind):
 
 # ---- what the user sees -------------------------------------------------------------------------
 
+
 def test_answers_use_slack_markup(channel_servers):
     user, dm = new_ids()
     posts = say(channel_servers, "wat kun je allemaal?", user, dm)
@@ -186,8 +252,14 @@ def test_all_buttons_arrive_as_block_kit_and_a_click_continues_the_conversation(
     titles = button_titles(posts)
     kenmerken = topics_in("kenmerk")
     assert len(titles) > 5 and all(kenmerk.title in titles for kenmerk in kenmerken)
-    button = next(e for p in posts for b in p.get("blocks") or [] if b["type"] == "actions"
-                  for e in b["elements"] if e["text"]["text"] == kenmerken[1].title)
+    button = next(
+        e
+        for p in posts
+        for b in p.get("blocks") or []
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["text"]["text"] == kenmerken[1].title
+    )
     before = len(channel_servers.slack.posts(dm))
     status, _, seconds = click(channel_servers, button["value"], user, dm)
     assert status == 200 and seconds < 3
@@ -211,11 +283,18 @@ def test_a_coaching_run_ends_with_a_plan(channel_servers):
 
     def turn(text, posts):
         transcript.append({"user": text})
-        transcript.extend({"bot": p["text"], **({"buttons": button_titles([p])} if p.get("blocks") else {})} for p in posts)
+        transcript.extend(
+            {"bot": p["text"], **({"buttons": button_titles([p])} if p.get("blocks") else {})} for p in posts
+        )
         return posts
 
-    posts = turn("help me een ontwikkelplan te maken", say(channel_servers, "help me een ontwikkelplan te maken", user, dm))
-    posts = turn("ik wil beter leren presenteren", say(channel_servers, "ik wil beter leren presenteren", user, dm))
+    posts = turn(
+        "help me een ontwikkelplan te maken",
+        say(channel_servers, "help me een ontwikkelplan te maken", user, dm),
+    )
+    posts = turn(
+        "ik wil beter leren presenteren", say(channel_servers, "ik wil beter leren presenteren", user, dm)
+    )
     for _ in range(25):
         if "Jouw ontwikkelplan" in text_of(posts):
             break

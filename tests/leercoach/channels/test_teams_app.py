@@ -4,6 +4,7 @@ Activities carry a Bot Connector token signed by a test RSA key that the fake pu
 Bot Framework's OpenID keys; the answers are what the fake connector at the activity's
 serviceUrl captured. Each test talks in its own personal chat.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,17 +27,39 @@ RAW_IDS = set()
 
 def new_chat():
     user = {"id": f"29:1{uuid.uuid4().hex}", "name": "Medewerker", "aadObjectId": str(uuid.uuid4())}
-    conversation = {"id": f"a:1{uuid.uuid4().hex}", "conversationType": "personal", "tenantId": FakeMicrosoft.TENANT_ID}
+    conversation = {
+        "id": f"a:1{uuid.uuid4().hex}",
+        "conversationType": "personal",
+        "tenantId": FakeMicrosoft.TENANT_ID,
+    }
     RAW_IDS.update({user["id"], user["aadObjectId"], conversation["id"]})
     return user, conversation
 
 
-def activity(servers, user, conversation, text="", *, kind="message", value=None, tenant=FakeMicrosoft.TENANT_ID, service_url=None, **extra):
+def activity(
+    servers,
+    user,
+    conversation,
+    text="",
+    *,
+    kind="message",
+    value=None,
+    tenant=FakeMicrosoft.TENANT_ID,
+    service_url=None,
+    **extra,
+):
     body = {
-        "type": kind, "id": uuid.uuid4().hex[:16], "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()),
-        "serviceUrl": service_url or servers.microsoft.service_url, "channelId": "msteams",
-        "from": user, "recipient": BOT, "conversation": conversation, "locale": "nl-NL",
-        "channelData": {"tenant": {"id": tenant}}, **extra,
+        "type": kind,
+        "id": uuid.uuid4().hex[:16],
+        "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()),
+        "serviceUrl": service_url or servers.microsoft.service_url,
+        "channelId": "msteams",
+        "from": user,
+        "recipient": BOT,
+        "conversation": conversation,
+        "locale": "nl-NL",
+        "channelData": {"tenant": {"id": tenant}},
+        **extra,
     }
     if kind == "message":
         body["text"] = text
@@ -66,15 +89,24 @@ def text_of(activities):
 
 
 def buttons(activities):
-    return [b for a in activities for card in a.get("attachments") or [] for b in card["content"].get("buttons") or []]
+    return [
+        b
+        for a in activities
+        for card in a.get("attachments") or []
+        for b in card["content"].get("buttons") or []
+    ]
 
 
 def nothing_happens(servers, conversation, user_messages_before):
     time.sleep(3)
-    return not servers.microsoft.activities(conversation["id"]) and len(user_messages(servers.tracker_store)) == user_messages_before
+    return (
+        not servers.microsoft.activities(conversation["id"])
+        and len(user_messages(servers.tracker_store)) == user_messages_before
+    )
 
 
 # ---- start-up and the outbound token ----------------------------------------------------------------
+
 
 def test_the_server_started_without_fetching_microsofts_keys(channel_servers):
     assert channel_servers.microsoft.requests_to("/openid") == []
@@ -92,18 +124,28 @@ def test_the_bot_token_comes_from_the_tenant_endpoint_cached_and_renewed_before_
     fetches = microsoft.requests_to(f"/{FakeMicrosoft.TENANT_ID}/oauth2/v2.0/token")
     assert len(fetches) == 2
     assert fetches[0]["form"] == {
-        "grant_type": "client_credentials", "client_id": FakeMicrosoft.APP_ID,
-        "client_secret": FakeMicrosoft.APP_PASSWORD, "scope": "https://api.botframework.com/.default",
+        "grant_type": "client_credentials",
+        "client_id": FakeMicrosoft.APP_ID,
+        "client_secret": FakeMicrosoft.APP_PASSWORD,
+        "scope": "https://api.botframework.com/.default",
     }
-    sent = [r["headers"]["Authorization"] for r in microsoft.requests_to("/teams/v3/conversations/")
-            if r["json"]["conversation"]["id"] == conversation["id"]]
+    sent = [
+        r["headers"]["Authorization"]
+        for r in microsoft.requests_to("/teams/v3/conversations/")
+        if r["json"]["conversation"]["id"] == conversation["id"]
+    ]
     assert sent == ["Bearer bot-token-1"] * len(first) + ["Bearer bot-token-2"] * (len(second) + len(third))
     reply = first[0]
-    assert reply["from"] == BOT and reply["recipient"]["id"] == user["id"] and reply["conversation"]["id"] == conversation["id"]
+    assert (
+        reply["from"] == BOT
+        and reply["recipient"]["id"] == user["id"]
+        and reply["conversation"]["id"] == conversation["id"]
+    )
     assert content.answer("greet")["text"].strip()[:30] in text_of(first)
 
 
 # ---- every way a request can be wrong ------------------------------------------------------------
+
 
 def forged(servers, case):
     """An activity and a token with one thing wrong."""
@@ -117,11 +159,15 @@ def forged(servers, case):
         "wrong issuer": lambda: microsoft.token(iss="https://sts.windows.net/attacker/"),
         "wrong audience": lambda: microsoft.token(aud="another-bot-id"),
         "no audience": lambda: microsoft.token(aud=None),
-        "expired beyond the 5-minute skew": lambda: microsoft.token(exp=now - 6 * 60, iat=now - 3600, nbf=now - 3600),
+        "expired beyond the 5-minute skew": lambda: microsoft.token(
+            exp=now - 6 * 60, iat=now - 3600, nbf=now - 3600
+        ),
         "HS256 with the app password": lambda: microsoft.token(algorithm="HS256"),
         "signed by an unpublished key": lambda: microsoft.token(key=new_rsa_key()),
         "unknown key id": lambda: microsoft.token(kid="key-unknown", key=new_rsa_key()),
-        "serviceUrl claim differs": lambda: microsoft.token(service_url="https://smba.trafficmanager.net/emea/"),
+        "serviceUrl claim differs": lambda: microsoft.token(
+            service_url="https://smba.trafficmanager.net/emea/"
+        ),
         "another tenant": lambda: microsoft.token(),
     }[case]
     if case == "another tenant":
@@ -129,11 +175,22 @@ def forged(servers, case):
     return body, conversation, token() if callable(token) else token
 
 
-@pytest.mark.parametrize("case", [
-    "no token", "not a JWT", "wrong issuer", "wrong audience", "no audience", "expired beyond the 5-minute skew",
-    "HS256 with the app password", "signed by an unpublished key", "unknown key id", "serviceUrl claim differs",
-    "another tenant",
-])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "no token",
+        "not a JWT",
+        "wrong issuer",
+        "wrong audience",
+        "no audience",
+        "expired beyond the 5-minute skew",
+        "HS256 with the app password",
+        "signed by an unpublished key",
+        "unknown key id",
+        "serviceUrl claim differs",
+        "another tenant",
+    ],
+)
 def test_a_request_that_fails_any_check_is_refused_never_a_500(channel_servers, case):
     before = len(user_messages(channel_servers.tracker_store))
     key_fetches = len(channel_servers.microsoft.requests_to("/keys"))
@@ -185,6 +242,7 @@ def test_the_bot_token_never_goes_to_a_service_url_that_is_not_allowed(channel_s
 
 # ---- what the user sees -------------------------------------------------------------------------
 
+
 def test_buttons_are_message_back_actions_and_a_click_with_only_a_value_continues(channel_servers):
     user, conversation = new_chat()
     answer = say(channel_servers, user, conversation, "wat is een goede leercultuur?")
@@ -220,17 +278,30 @@ def test_a_coaching_run_ends_with_a_plan(channel_servers):
 
     def turn(said, activities):
         transcript.append({"user": said})
-        transcript.extend({"bot": a.get("text"), **({"buttons": [b["title"] for b in buttons([a])]} if a.get("attachments") else {})}
-                          for a in activities)
+        transcript.extend(
+            {
+                "bot": a.get("text"),
+                **({"buttons": [b["title"] for b in buttons([a])]} if a.get("attachments") else {}),
+            }
+            for a in activities
+        )
         return activities
 
-    answer = turn("help me een ontwikkelplan te maken", say(channel_servers, user, conversation, "help me een ontwikkelplan te maken"))
-    answer = turn("ik wil beter leren presenteren", say(channel_servers, user, conversation, "ik wil beter leren presenteren"))
+    answer = turn(
+        "help me een ontwikkelplan te maken",
+        say(channel_servers, user, conversation, "help me een ontwikkelplan te maken"),
+    )
+    answer = turn(
+        "ik wil beter leren presenteren",
+        say(channel_servers, user, conversation, "ik wil beter leren presenteren"),
+    )
     for _ in range(25):
         if "Jouw ontwikkelplan" in text_of(answer):
             break
         action = buttons(answer)[0]
-        answer = turn(f"[knop] {action['title']}", say(channel_servers, user, conversation, "", value=action["value"]))
+        answer = turn(
+            f"[knop] {action['title']}", say(channel_servers, user, conversation, "", value=action["value"])
+        )
     write_transcript("teams_transcript.json", transcript)
     assert "Jouw ontwikkelplan" in text_of(answer) and "presenteren" in text_of(answer)
 

@@ -2,8 +2,10 @@
 
 import json
 import socket
+import sys
 import urllib.request
-from typing import List
+from pathlib import Path
+from typing import List, Tuple
 
 
 def free_port() -> int:
@@ -32,3 +34,26 @@ def say(rasa_port: int, sender: str, message: str) -> List[dict]:
     )
     with urllib.request.urlopen(request, timeout=30) as response:
         return json.load(response)
+
+
+def write_test_endpoints(work: Path, action_port: int) -> Tuple[Path, Path]:
+    """An endpoints file like endpoints.yml with the test's action port and a throwaway SQLite store."""
+    db = work / "conversations.db"
+    endpoints = work / "endpoints.yml"
+    endpoints.write_text(
+        f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
+        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {db}\n",
+        encoding="utf-8",
+    )
+    return endpoints, db
+
+
+def rasa_run_command(model: Path, endpoints: Path, port: int, *extra: str) -> List[str]:
+    """`rasa run` with the project's credentials.yml (its input channels) on 127.0.0.1:port."""
+    from leercoach.settings import PROJECT_ROOT
+
+    return [
+        sys.executable, "-m", "rasa", "run", "--model", str(model), "--endpoints", str(endpoints),
+        "--credentials", str(PROJECT_ROOT / "credentials.yml"), "--interface", "127.0.0.1",
+        "--port", str(port), *extra,
+    ]  # fmt: skip

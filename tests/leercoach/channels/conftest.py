@@ -24,7 +24,7 @@ from leercoach.run.model import model_path
 from leercoach.run.servers import Servers
 from leercoach.settings import PROJECT_ROOT
 from tests.leercoach.channels.fakes import FakeMicrosoft, FakeSlackApi
-from tests.support import free_port
+from tests.support import free_port, rasa_run_command, write_test_endpoints
 
 REPORTS = PROJECT_ROOT / "reports" / "channels"
 SLACK_TEAM, SLACK_APP = "T0LEERC01", "A0LEERC01"
@@ -40,40 +40,14 @@ class ChannelServers:
     pseudonym_key: str
 
 
-def write_endpoints(work: Path, action_port: int) -> Tuple[Path, Path]:
-    db = work / "conversations.db"
-    endpoints = work / "endpoints.yml"
-    endpoints.write_text(
-        f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
-        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {db}\n",
-        encoding="utf-8",
-    )
-    return endpoints, db
-
-
 def start_rasa(
     servers: Servers, name: str, endpoints: Path, port: int, env: Dict[str, str], debug: bool = False
 ):
     model = model_path()
     if not model.exists():
         pytest.fail("no model for the current data: run `make train` first (make test does)")
-    command = [
-        sys.executable,
-        "-m",
-        "rasa",
-        "run",
-        "--model",
-        str(model),
-        "--endpoints",
-        str(endpoints),
-        "--credentials",
-        str(PROJECT_ROOT / "credentials.yml"),
-        "--interface",
-        "127.0.0.1",
-        "--port",
-        str(port),
-    ]
-    return servers.start(name, command + (["--debug"] if debug else []), extra_env=env)
+    command = rasa_run_command(model, endpoints, port, *(["--debug"] if debug else []))
+    return servers.start(name, command, extra_env=env)
 
 
 @pytest.fixture(scope="session")
@@ -81,7 +55,7 @@ def channel_servers(tmp_path_factory) -> Iterator[ChannelServers]:
     work = tmp_path_factory.mktemp("channels")
     slack, microsoft = FakeSlackApi(), FakeMicrosoft()
     action_port, rasa_port = free_port(), free_port()
-    endpoints, db = write_endpoints(work, action_port)
+    endpoints, db = write_test_endpoints(work, action_port)
     key = secrets.token_hex(32)
     env = {
         "LEERCOACH_PSEUDONYM_KEY": key,

@@ -8,14 +8,14 @@ import pytest
 
 from leercoach.run.model import LaunchError
 from leercoach.run.servers import Servers
-from tests.leercoach.channels.conftest import get_status, post, start_rasa, write_endpoints
-from tests.support import free_port
+from tests.leercoach.channels.conftest import get_status, post, start_rasa
+from tests.support import free_port, write_test_endpoints
 
 pytestmark = pytest.mark.servers
 
 
 def test_without_settings_slack_and_teams_are_not_started_and_the_widget_works(tmp_path):
-    endpoints, _ = write_endpoints(tmp_path, free_port())
+    endpoints, _ = write_test_endpoints(tmp_path, free_port())
     port = free_port()
     servers = Servers(log_dir=tmp_path)
     try:
@@ -52,7 +52,7 @@ def test_without_settings_slack_and_teams_are_not_started_and_the_widget_works(t
     ],
 )
 def test_incomplete_settings_stop_start_up_with_a_clear_message(tmp_path, given, message):
-    endpoints, _ = write_endpoints(tmp_path, free_port())
+    endpoints, _ = write_test_endpoints(tmp_path, free_port())
     port = free_port()
     servers = Servers(log_dir=tmp_path)
     try:

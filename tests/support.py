@@ -1,11 +1,13 @@
 """Helpers for the tests that talk to real servers."""
 
+import contextlib
 import json
 import socket
 import sys
 import urllib.request
+import uuid
 from pathlib import Path
-from typing import List, Tuple
+from typing import List
 
 
 def free_port() -> int:
@@ -36,16 +38,32 @@ def say(rasa_port: int, sender: str, message: str) -> List[dict]:
         return json.load(response)
 
 
-def write_test_endpoints(work: Path, action_port: int) -> Tuple[Path, Path]:
-    """An endpoints file like endpoints.yml with the test's action port and a throwaway SQLite store."""
-    db = work / "conversations.db"
-    endpoints = work / "endpoints.yml"
-    endpoints.write_text(
-        f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
-        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {db}\n",
-        encoding="utf-8",
+POSTGRES = "postgresql://postgres@127.0.0.1:5432"
+
+
+@contextlib.contextmanager
+def postgres_database(prefix: str = "leercoach_test"):
+    """A fresh PostgreSQL database on the local server (trust auth); its URL. Dropped afterwards."""
+    import psycopg2
+
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    admin = psycopg2.connect(f"{POSTGRES}/postgres")
+    admin.autocommit = True
+    admin.cursor().execute(f"CREATE DATABASE {name}")
+    try:
+        yield f"{POSTGRES}/{name}"
+    finally:
+        admin.cursor().execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.close()
+
+
+def sqlite_endpoints(path, action_port: int, db) -> None:
+    """A one-machine endpoints file (as endpoints.yml) with its own SQLite store and action port."""
+    path.write_text(
+        f'action_endpoint:\n  url: "http://localhost:{action_port}/webhook"\n'
+        "tracker_store:\n  type: leercoach.privacy.tracker_store.PrivateSQLTrackerStore\n"
+        f"  dialect: sqlite\n  db: {db}\n"
     )
-    return endpoints, db
 
 
 def rasa_run_command(model: Path, endpoints: Path, port: int, *extra: str) -> List[str]:

@@ -1,5 +1,6 @@
-"""Rasa input channels: the intranet widget (REST), Slack and Microsoft Teams.
+"""Leercoach's input channels: thin translators between a platform and Rasa.
 
-Each channel is thin: it checks that a request really comes from its platform, translates
-messages and buttons, and hands Rasa the keyed pseudonym of the user, never the platform id.
+Each one checks that a request really comes from its platform, turns the platform's message
+and buttons into Rasa's, and hands Rasa only what ``leercoach.privacy.boundary`` returns: the
+pseudonym instead of the user id and the redacted text. No business logic lives here.
 """

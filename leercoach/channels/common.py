@@ -17,6 +17,10 @@ from rasa.shared.core.events import UserUttered
 from rasa.shared.exceptions import RasaException
 from sanic import Blueprint
 
+from leercoach import content
+from leercoach.privacy import boundary
+from leercoach.privacy.pseudonym import check_key
+
 logger = logging.getLogger(__name__)
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
@@ -36,14 +40,16 @@ def channel_settings(
     if len(missing) == len(required):
         logger.info(f"{title}: not configured, channel not started.")
         return None
-    if missing:
-        raise ChannelSettingsError(
-            f"{title} is configured only in part: {', '.join(missing)} "
-            f"{'is' if len(missing) == 1 else 'are'} empty. Set the environment variable named for "
-            f"{'it' if len(missing) == 1 else 'each'} under '{section}:' in credentials.yml, or leave all "
-            f"of the channel's required variables empty to run without {title}."
-        )
-    return values
+    if not missing:
+        check_key()  # no pseudonym key: refuse to start, rather than fail at the first message
+        boundary.warm_up()
+        return values
+    raise ChannelSettingsError(
+        f"{title} is configured only in part: {', '.join(missing)} "
+        f"{'is' if len(missing) == 1 else 'are'} empty. Set the environment variable named for "
+        f"{'it' if len(missing) == 1 else 'each'} under '{section}:' in credentials.yml, or leave all "
+        f"of the channel's required variables empty to run without {title}."
+    )
 
 
 def words(value: Optional[str]) -> List[str]:
@@ -105,24 +111,26 @@ async def hand_to_rasa(
     ``only_first`` skips it when the conversation has any user message (a greeting).
     Returns whether the message went to Rasa.
     """
-    from leercoach.privacy.boundary import incoming as through_privacy_boundary
-
-    incoming = through_privacy_boundary(channel, platform_user_id, text)
+    incoming = boundary.incoming(channel, platform_user_id, text)
     check = agent is not None and (message_id or only_first)
     if check and await already_answered(agent, incoming.sender_id, None if only_first else message_id):
         logger.info(f"{channel}: message already in the conversation, not answered again.")
         return False
     if incoming.notice:
         await output.send_text_message(incoming.sender_id, incoming.notice)
-    await on_new_message(
-        UserMessage(
-            text=incoming.text,
-            output_channel=output,
-            sender_id=incoming.sender_id,
-            input_channel=channel,
-            message_id=message_id,
-        )
+    message = UserMessage(
+        text=incoming.text,
+        output_channel=output,
+        sender_id=incoming.sender_id,
+        input_channel=channel,
+        message_id=message_id,
     )
+    try:
+        await on_new_message(message)
+    except Exception as problem:
+        # The type only: an exception's message could quote what the user wrote.
+        logger.error(f"{channel}: the turn failed ({type(problem).__name__}).")
+        await output.send_text_message(incoming.sender_id, content.message("server_error"))
     return True
 
 

@@ -29,7 +29,7 @@ from widget_support import CHROMIUM, REPORTS, Widget
 
 from leercoach.run.model import model_path
 from leercoach.run.servers import Server, Servers
-from tests.support import free_port, rasa_run_command, write_test_endpoints
+from tests.support import free_port, rasa_run_command, sqlite_endpoints
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -109,7 +109,9 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
     page_origin = f"http://127.0.0.1:{page_port}"
     # Same shape as endpoints.yml, with the test's own ports and a throwaway tracker store
     # that both Rasa servers share (in production: PostgreSQL, see endpoints.production.yml).
-    endpoints, db = write_test_endpoints(work, action_port)
+    db = work / "conversations.db"
+    endpoints = work / "endpoints.yml"
+    sqlite_endpoints(endpoints, action_port, db)
     proxy, balancer = load_balancer.start(rasa_servers)
     other_site = OtherIntranetSite()
     rasa_url = f"http://127.0.0.1:{proxy.server_address[1]}"
@@ -124,7 +126,11 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
         return group.start(f"rasa-{index + 1}", command)
 
     try:
-        actions = group.start("actions", [python, "-m", "rasa", "run", "actions", "--port", str(action_port)])
+        actions = group.start(
+            "actions",
+            [python, "-m", "rasa", "run", "actions", "--port", str(action_port)],
+            extra_env={"LEERCOACH_ENDPOINTS": str(endpoints)},
+        )
         page = group.start(
             "widget-server",
             [

@@ -24,7 +24,7 @@ from leercoach.run.model import model_path
 from leercoach.run.servers import Servers
 from leercoach.settings import PROJECT_ROOT
 from tests.leercoach.channels.fakes import FakeMicrosoft, FakeSlackApi
-from tests.support import free_port, rasa_run_command, write_test_endpoints
+from tests.support import free_port, rasa_run_command, sqlite_endpoints
 
 REPORTS = PROJECT_ROOT / "reports" / "channels"
 SLACK_TEAM, SLACK_APP = "T0LEERC01", "A0LEERC01"
@@ -55,7 +55,8 @@ def channel_servers(tmp_path_factory) -> Iterator[ChannelServers]:
     work = tmp_path_factory.mktemp("channels")
     slack, microsoft = FakeSlackApi(), FakeMicrosoft()
     action_port, rasa_port = free_port(), free_port()
-    endpoints, db = write_test_endpoints(work, action_port)
+    endpoints, db = work / "endpoints.yml", work / "conversations.db"
+    sqlite_endpoints(endpoints, action_port, db)
     key = secrets.token_hex(32)
     env = {
         "LEERCOACH_PSEUDONYM_KEY": key,
@@ -76,7 +77,7 @@ def channel_servers(tmp_path_factory) -> Iterator[ChannelServers]:
         actions = servers.start(
             "actions",
             [sys.executable, "-m", "rasa", "run", "actions", "--port", str(action_port)],
-            extra_env=env,
+            extra_env={**env, "LEERCOACH_ENDPOINTS": str(endpoints)},
         )
         rasa = start_rasa(servers, "rasa", endpoints, rasa_port, env, debug=True)
         servers.wait_until_up(actions, f"http://127.0.0.1:{action_port}/health", timeout=180)

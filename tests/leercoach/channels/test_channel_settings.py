@@ -9,13 +9,14 @@ import pytest
 from leercoach.run.model import LaunchError
 from leercoach.run.servers import Servers
 from tests.leercoach.channels.conftest import get_status, post, start_rasa
-from tests.support import free_port, write_test_endpoints
+from tests.support import free_port, sqlite_endpoints
 
 pytestmark = pytest.mark.servers
 
 
 def test_without_settings_slack_and_teams_are_not_started_and_the_widget_works(tmp_path):
-    endpoints, _ = write_test_endpoints(tmp_path, free_port())
+    endpoints = tmp_path / "endpoints.yml"
+    sqlite_endpoints(endpoints, free_port(), tmp_path / "conversations.db")
     port = free_port()
     servers = Servers(log_dir=tmp_path)
     try:
@@ -52,7 +53,8 @@ def test_without_settings_slack_and_teams_are_not_started_and_the_widget_works(t
     ],
 )
 def test_incomplete_settings_stop_start_up_with_a_clear_message(tmp_path, given, message):
-    endpoints, _ = write_test_endpoints(tmp_path, free_port())
+    endpoints = tmp_path / "endpoints.yml"
+    sqlite_endpoints(endpoints, free_port(), tmp_path / "conversations.db")
     port = free_port()
     servers = Servers(log_dir=tmp_path)
     try:

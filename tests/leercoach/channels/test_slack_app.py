@@ -15,6 +15,8 @@ import pytest
 
 from leercoach import content
 from leercoach.catalogue import topics_in
+from leercoach.channels import slack
+from leercoach.privacy.redaction import redact
 from tests.leercoach.channels.conftest import SLACK_APP, SLACK_TEAM, first_button, post, write_transcript
 from tests.leercoach.channels.fakes import slack_signature
 from tests.leercoach.channels.store_search import hits, user_messages
@@ -244,6 +246,16 @@ def test_answers_use_slack_markup(channel_servers):
     text = text_of(posts)
     assert "• uitleggen wat een leercultuur is" in text
     assert "**" not in text and "\n- " not in text
+
+
+def test_personal_data_is_taken_out_and_the_user_is_told_first(channel_servers):
+    user, dm = new_ids()
+    text = "mijn nummer is 06-12345678, wat is een leercultuur?"
+    RAW_IDS.add("12345678")
+    posts = say(channel_servers, text, user, dm)
+    assert posts[0]["text"] == slack.to_mrkdwn(content.pii_notice(redact(text).kinds))
+    assert content.answer("wat_is_leercultuur")["text"].strip()[:40] in text_of(posts[1:])
+    assert user_messages(channel_servers.tracker_store)[-1][1] == redact(text).text
 
 
 def test_all_buttons_arrive_as_block_kit_and_a_click_continues_the_conversation(channel_servers):

@@ -15,6 +15,7 @@ import pytest
 
 from leercoach import content
 from leercoach.catalogue import topics_in
+from leercoach.privacy.redaction import redact
 from tests.leercoach.channels.conftest import post, write_transcript
 from tests.leercoach.channels.fakes import FakeMicrosoft, FakeService, new_rsa_key
 from tests.leercoach.channels.store_search import hits, user_messages
@@ -256,6 +257,16 @@ def test_buttons_are_message_back_actions_and_a_click_with_only_a_value_continue
     assert content.answer(kenmerken[2].key)["text"].strip()[:40] in text_of(reply)
     senders = [sender for sender, _ in user_messages(channel_servers.tracker_store)[-2:]]
     assert senders[0] == senders[1]
+
+
+def test_personal_data_is_taken_out_and_the_user_is_told_first(channel_servers):
+    user, conversation = new_chat()
+    text = "mijn nummer is 06-87654321, wat is een leercultuur?"
+    RAW_IDS.add("87654321")
+    answer = say(channel_servers, user, conversation, text)
+    assert answer[0]["text"] == content.pii_notice(redact(text).kinds)
+    assert content.answer("wat_is_leercultuur")["text"].strip()[:40] in text_of(answer[1:])
+    assert user_messages(channel_servers.tracker_store)[-1][1] == redact(text).text
 
 
 def test_adding_the_bot_greets_once(channel_servers):

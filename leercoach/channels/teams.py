@@ -209,6 +209,11 @@ class Conversation:
     reply_to: Optional[str]
 
 
+def to_teams_markdown(text: str) -> str:
+    """Teams joins lines split by one newline; the answers mean a line break there."""
+    return re.sub(r"(?<!\n)\n(?!\n)", "\n\n", text.strip())
+
+
 def card_action(button: Dict[str, Any]) -> Dict[str, Any]:
     """messageBack: the title shows in the chat, the payload returns in ``value`` (and ``text``)."""
     title, payload = str(button.get("title", "")), str(button.get("payload", ""))
@@ -251,7 +256,7 @@ class TeamsReplies(OutputChannel):
                 logger.error(f"Teams: the connector answered HTTP {answer.status}.")
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        await self._send({"text": text})
+        await self._send({"text": to_teams_markdown(text)})
 
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any
@@ -264,7 +269,7 @@ class TeamsReplies(OutputChannel):
             }
             for start in range(0, len(actions), BUTTONS_PER_CARD)
         ]
-        await self._send({"text": text, "attachmentLayout": "list", "attachments": cards})
+        await self._send({"text": to_teams_markdown(text), "attachmentLayout": "list", "attachments": cards})
 
 
 def message_text(activity: Dict[str, Any]) -> str:

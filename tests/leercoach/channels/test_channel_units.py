@@ -185,6 +185,12 @@ def test_a_click_with_only_a_value_is_the_buttons_payload():
     assert action["type"] == "messageBack" and action["value"] == {"payload": "/kenmerk_kennis_delen"}
 
 
+def test_line_breaks_survive_in_teams():
+    assert teams.to_teams_markdown("Route 1 van 8\nJe leert.\n\n- een\n- twee") == (
+        "Route 1 van 8\n\nJe leert.\n\n- een\n\n- twee"
+    )
+
+
 def test_service_urls_are_matched_on_whole_segments():
     allowed = ("https://smba.trafficmanager.net/",)
     assert teams.service_url_allowed("https://smba.trafficmanager.net/emea/", allowed)

@@ -83,9 +83,11 @@ class BackgroundTurns:
 async def already_answered(agent: Any, sender_id: str, message_id: Optional[str] = None) -> bool:
     """Whether the conversation already has this message (or, without an id, any user message).
 
-    Read from the tracker store, so it holds on every Rasa server behind the load balancer.
+    Read from the tracker store under the conversation's lock, so a turn still running for it on
+    any Rasa server behind the load balancer (they share the lock store) is finished and saved first.
     """
-    tracker = await agent.tracker_store.retrieve(sender_id)
+    async with agent.lock_store.lock(sender_id):
+        tracker = await agent.tracker_store.retrieve(sender_id)
     if tracker is None:
         return False
     return any(

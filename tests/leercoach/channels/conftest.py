@@ -38,6 +38,19 @@ class ChannelServers:
     tracker_store: Path
     logs: Path
     pseudonym_key: str
+    group: Servers
+    endpoints: Path
+    env: Dict[str, str]
+    second_url: Optional[str] = None
+
+    def second_server(self) -> str:
+        """Another Rasa server on the same tracker store (as behind a load balancer), started once."""
+        if self.second_url is None:
+            port = free_port()
+            rasa = start_rasa(self.group, "rasa-2", self.endpoints, port, self.env, debug=True)
+            self.group.wait_until_up(rasa, f"http://127.0.0.1:{port}/webhooks/slack/", timeout=420)
+            self.second_url = f"http://127.0.0.1:{port}"
+        return self.second_url
 
 
 def start_rasa(
@@ -82,7 +95,9 @@ def channel_servers(tmp_path_factory) -> Iterator[ChannelServers]:
         rasa = start_rasa(servers, "rasa", endpoints, rasa_port, env, debug=True)
         servers.wait_until_up(actions, f"http://127.0.0.1:{action_port}/health", timeout=180)
         servers.wait_until_up(rasa, f"http://127.0.0.1:{rasa_port}/webhooks/slack/", timeout=420)
-        yield ChannelServers(f"http://127.0.0.1:{rasa_port}", slack, microsoft, db, work, key)
+        yield ChannelServers(
+            f"http://127.0.0.1:{rasa_port}", slack, microsoft, db, work, key, servers, endpoints, env
+        )
     finally:
         servers.stop_all()
         slack.stop()

@@ -57,7 +57,9 @@ def envelope(text, user, channel, *, team=SLACK_TEAM, app=SLACK_APP, event_type=
     }
 
 
-def send(servers, body, *, content_type="application/json", timestamp=None, signature=None, headers=None):
+def send(
+    servers, body, *, content_type="application/json", timestamp=None, signature=None, headers=None, url=None
+):
     timestamp = int(time.time()) if timestamp is None else timestamp
     all_headers = {
         "Content-Type": content_type,
@@ -65,7 +67,7 @@ def send(servers, body, *, content_type="application/json", timestamp=None, sign
         "X-Slack-Signature": signature or slack_signature(body, timestamp),
         **(headers or {}),
     }
-    return post(f"{servers.rasa_url}/webhooks/slack/webhook", body, all_headers)
+    return post(f"{url or servers.rasa_url}/webhooks/slack/webhook", body, all_headers)
 
 
 def send_event(servers, event, **kwargs):
@@ -197,6 +199,20 @@ def test_the_answer_comes_after_a_fast_ack_and_a_retry_is_answered_once(channel_
     assert len(user_messages(channel_servers.tracker_store)) == before + 1
     first_post = next(r for r in channel_servers.slack.requests if r.get("json", {}).get("channel") == dm)
     assert first_post["at"] >= acked_at - 0.05  # the turn ran after the HTTP answer
+
+
+def test_a_retry_that_reaches_another_server_is_not_answered_again(channel_servers):
+    user, dm = new_ids()
+    other_server = channel_servers.second_server()
+    event = envelope("wat is een leercultuur?", user, dm)
+    assert send_event(channel_servers, event)[0] == 200
+    answered = channel_servers.slack.wait_for_posts(dm, 0)
+    before = len(user_messages(channel_servers.tracker_store))
+    retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+    assert send_event(channel_servers, event, headers=retry, url=other_server)[0] == 200
+    time.sleep(4)
+    assert channel_servers.slack.posts(dm) == answered
+    assert len(user_messages(channel_servers.tracker_store)) == before
 
 
 def test_a_mention_in_a_channel_is_answered_in_its_thread(channel_servers):

@@ -4,6 +4,7 @@ One place for each: the HR contact (used in answers and the privacy text), the
 retention period, the fallback thresholds (read from config.yml, where Rasa reads them),
 and what the redaction must recognise as the company's own staff numbers and departments.
 """
+
 from __future__ import annotations
 
 import os
@@ -33,7 +34,7 @@ def retention_days() -> int:
     return int(raw) if raw.isdigit() and int(raw) > 0 else DEFAULT_RETENTION_DAYS
 
 
-def staff_number_pattern() -> "re.Pattern[str]":
+def staff_number_pattern() -> re.Pattern[str]:
     """The company's staff number format (LEERCOACH_STAFF_NUMBER_PATTERN, a regular expression).
 
     Matched case-insensitively and only as a whole word. A pattern that does not compile or
@@ -44,7 +45,9 @@ def staff_number_pattern() -> "re.Pattern[str]":
     try:
         pattern = re.compile(rf"(?<!\w)(?:{raw})(?!\w)", re.IGNORECASE)
     except re.error as error:
-        raise ValueError(f"LEERCOACH_STAFF_NUMBER_PATTERN={raw!r} is not a valid regular expression: {error}") from None
+        raise ValueError(
+            f"LEERCOACH_STAFF_NUMBER_PATTERN={raw!r} is not a valid regular expression: {error}"
+        ) from None
     if pattern.fullmatch(""):
         raise ValueError(f"LEERCOACH_STAFF_NUMBER_PATTERN={raw!r} matches the empty string")
     return pattern

@@ -1,6 +1,7 @@
 """Starts the action server, the Rasa server and the widget page, and stops them together."""
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import socket
@@ -49,6 +50,25 @@ def ensure_port_free(port: int, what: str) -> None:
             raise LaunchError(f"Poort {port} is al in gebruik ({what}), of stop wat daar draait.") from None
 
 
+def _die_with_parent() -> None:
+    """Runs in the child before exec: the kernel sends it SIGTERM when the launcher dies,
+    even by SIGKILL, so no server outlives the command that started it."""
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def on_stop_signals(handler) -> None:
+    """Ctrl-C, `kill` (SIGTERM), a closed terminal (SIGHUP) and `kill -- -PGID` all stop."""
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, handler)
+
+
+def ignore_stop_signals() -> None:
+    """While stopping: a second signal (`kill -- -PGID` reaches make and the launcher at once)
+    must not interrupt the stopping half-way, with a traceback and a server left running."""
+    on_stop_signals(signal.SIG_IGN)
+
+
 @dataclass
 class Server:
     name: str
@@ -68,12 +88,14 @@ class Servers:
         self.log_dir = log_dir
         log_dir.mkdir(parents=True, exist_ok=True)
 
-    def start(self, name: str, command: List[str], extra_env: Optional[dict] = None) -> Server:
+    def start(
+        self, name: str, command: List[str], extra_env: Optional[dict] = None, user: Optional[str] = None
+    ) -> Server:
         log = self.log_dir / f"{name.replace(' ', '-')}.log"
         handle = log.open("w")
         process = subprocess.Popen(
             command, cwd=PROJECT_ROOT, env={**child_environment(), **(extra_env or {})}, stdout=handle,
-            stderr=subprocess.STDOUT, start_new_session=True,
+            stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_die_with_parent, user=user,
         )
         server = Server(name, process, log)
         self.running.append(server)
@@ -98,15 +120,41 @@ class Servers:
         return next((s for s in self.running if s.process.poll() is not None), None)
 
     def stop_all(self) -> None:
+        ignore_stop_signals()
         for server in reversed(self.running):
-            if server.process.poll() is None:
-                os.killpg(server.process.pid, signal.SIGTERM)
-        for server in self.running:
-            try:
-                server.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.process.pid, signal.SIGKILL)
+            stop_group(server.process.pid, server.process)
         self.running.clear()
+
+
+def stop_group(pid: int, process: Optional[subprocess.Popen] = None, grace: float = 10) -> None:
+    """SIGTERM to the server's process group (its workers too), SIGKILL after ``grace`` seconds."""
+    try:
+        os.killpg(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            break
+        if process is None and not _group_alive(pid):
+            break
+        time.sleep(0.1)
+    try:
+        os.killpg(pid, signal.SIGKILL)  # whatever is left of the group
+    except ProcessLookupError:
+        pass
+    if process is not None:
+        process.wait()
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
 
 
 def python_module(*args: str) -> List[str]:

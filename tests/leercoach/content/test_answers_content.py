@@ -33,11 +33,12 @@ MESSAGE_PLACEHOLDERS = {
     "clarify": {"first", "second"},
     "out_of_range": {"count"},
     "source_label": {"source"},
+    "too_long": {"max_chars"},
 }
 REQUIRED_MESSAGES = {
     "back_to_overview", "next_item", "personal_advice", "fallback", "clarify",
     "clarify_neither", "no_list", "out_of_range", "end_of_list", "contact_hr",
-    "main_topics_intro",
+    "main_topics_intro", "too_long", "server_error",
 }
 SOURCES = {"wat_is_leercultuur": "Heijboer, 2013", "leercultuur_stimuleren": "Korevaar et al., 2020"}
 SOURCES.update({t.key: "Korevaar et al., 2020" for t in catalogue.topics_in("drager")})

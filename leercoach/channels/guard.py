@@ -6,6 +6,7 @@ friendly Dutch line instead of going to the NLU, a typed ``/command`` reaches Ra
 only when it is one of the domain's own intents (buttons use those), and a turn that failed or
 said nothing gets the Dutch "try again" line instead of an empty reply.
 """
+
 from __future__ import annotations
 
 import json

@@ -6,6 +6,7 @@ the action server's port is the one in the endpoints file
 (LEERCOACH_ENDPOINTS, default endpoints.yml). Allowed browser origins for
 the widget: LEERCOACH_ALLOWED_ORIGINS (space separated; default the demo page).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -18,7 +19,14 @@ from pathlib import Path
 from leercoach.run.cluster import cluster, cluster_stop
 from leercoach.run.model import LaunchError, ensure_model
 from leercoach.run.servers import (
-    Servers, action_port, child_environment, ensure_port_free, ignore_stop_signals, on_stop_signals, python_module,
+    Servers,
+    action_port,
+    child_environment,
+    ensure_port_free,
+    ignore_stop_signals,
+    on_stop_signals,
+    python_module,
+    say,
 )
 from leercoach.settings import PROJECT_ROOT
 
@@ -40,14 +48,6 @@ def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
-def say(line: str = "") -> None:
-    """Print, but a closed terminal (SIGHUP) must not turn the stop into a traceback."""
-    try:
-        print(line, flush=True)
-    except OSError:
-        pass
-
-
 def start_action_server(servers: Servers) -> int:
     port = action_port(ENDPOINTS)
     ensure_port_free(port, "actieserver; de poort staat in endpoints.yml")
@@ -66,21 +66,41 @@ def serve() -> None:
     ):
         ensure_port_free(port, what)
     model = ensure_model()
-    origins = os.environ.get("LEERCOACH_ALLOWED_ORIGINS", f"http://localhost:{widget_port} http://127.0.0.1:{widget_port}").split()
+    origins = os.environ.get(
+        "LEERCOACH_ALLOWED_ORIGINS", f"http://localhost:{widget_port} http://127.0.0.1:{widget_port}"
+    ).split()
 
     servers = Servers()
     try:
         start_action_server(servers)
-        rasa = servers.start("Rasa-server", python_module(
-            "rasa", "run", "--model", str(model), "--endpoints", str(ENDPOINTS),
-            "--credentials", str(PROJECT_ROOT / "credentials.yml"),
-            "--port", str(rasa_port), "--cors", *origins,
-        ))
+        rasa = servers.start(
+            "Rasa-server",
+            python_module(
+                "rasa",
+                "run",
+                "--model",
+                str(model),
+                "--endpoints",
+                str(ENDPOINTS),
+                "--credentials",
+                str(PROJECT_ROOT / "credentials.yml"),
+                "--port",
+                str(rasa_port),
+                "--cors",
+                *origins,
+            ),
+        )
         servers.wait_until_up(rasa, f"http://127.0.0.1:{rasa_port}/", timeout=300)
-        widget = servers.start("intranetdemo", python_module(
-            "leercoach.widget.server", "--port", str(widget_port),
-            "--rasa-url", f"http://localhost:{rasa_port}",
-        ))
+        widget = servers.start(
+            "intranetdemo",
+            python_module(
+                "leercoach.widget.server",
+                "--port",
+                str(widget_port),
+                "--rasa-url",
+                f"http://localhost:{rasa_port}",
+            ),
+        )
         servers.wait_until_up(widget, f"http://127.0.0.1:{widget_port}/", timeout=30)
 
         say()
@@ -116,15 +136,18 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     on_stop_signals(_interrupt)
     try:
-        {"serve": serve, "shell": shell, "train": ensure_model, "cluster": cluster, "cluster-stop": cluster_stop}[args.command]()
+        {
+            "serve": serve,
+            "shell": shell,
+            "train": ensure_model,
+            "cluster": cluster,
+            "cluster-stop": cluster_stop,
+        }[args.command]()
     except KeyboardInterrupt:
         say("\nLeercoach is gestopt.")
     except LaunchError as problem:
         ignore_stop_signals()
-        try:
-            print(f"leercoach: {problem}", file=sys.stderr)
-        except OSError:
-            pass
+        say(f"leercoach: {problem}", file=sys.stderr)
         return 1
     return 0
 

@@ -7,8 +7,10 @@ The launcher stays in the foreground like `make run`: a Rasa or action server th
 started again; Ctrl-C, SIGTERM, SIGHUP, `kill -- -PGID` or `make cluster-stop` (pid files in
 .leercoach/cluster/) stop everything.
 """
+
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pwd
@@ -21,7 +23,7 @@ from typing import Dict, List, Optional
 
 from leercoach import content
 from leercoach.run.model import LaunchError, ensure_model
-from leercoach.run.servers import Server, Servers, ensure_port_free, python_module, stop_group
+from leercoach.run.servers import Server, Servers, ensure_port_free, python_module, say, stop_group
 from leercoach.settings import PROJECT_ROOT, max_message_chars
 
 # Pid files, logs and the nginx configuration (another folder for a second cluster, e.g. a test's).
@@ -49,7 +51,7 @@ class ClusterSettings:
     model: Optional[Path]
 
     @classmethod
-    def from_environment(cls, env=os.environ) -> "ClusterSettings":
+    def from_environment(cls, env=os.environ) -> ClusterSettings:
         def number(name: str, default: int, minimum: int = 1) -> int:
             raw = env.get(name, str(default)).strip()
             if not raw.isdigit() or int(raw) < minimum:
@@ -62,7 +64,9 @@ class ClusterSettings:
             action_servers=number("LEERCOACH_CLUSTER_ACTION_SERVERS", 1),
             host=env.get("LEERCOACH_CLUSTER_HOST", "127.0.0.1"),
             port=number("LEERCOACH_CLUSTER_PORT", 8000),
-            tracker_store_url=env.get("LEERCOACH_TRACKER_STORE_URL", "postgresql://postgres@127.0.0.1:5432/leercoach"),
+            tracker_store_url=env.get(
+                "LEERCOACH_TRACKER_STORE_URL", "postgresql://postgres@127.0.0.1:5432/leercoach"
+            ),
             redis_host=env.get("LEERCOACH_REDIS_HOST", "127.0.0.1"),
             redis_port=str(number("LEERCOACH_REDIS_PORT", 6379)),
             redis_db=str(number("LEERCOACH_REDIS_DB", 1, minimum=0)),
@@ -88,6 +92,7 @@ def require_pseudonym_key() -> None:
     try:
         from leercoach.privacy.pseudonym import require_configured_key
     except ImportError:  # until the privacy package (issue 8) is merged: the same check here
+
         def require_configured_key() -> None:
             if not os.environ.get("LEERCOACH_PSEUDONYM_KEY", "").strip():
                 raise RuntimeError(
@@ -95,6 +100,7 @@ def require_pseudonym_key() -> None:
                     "schuilnamen maken voor gebruikers-id's. Maak er een met: "
                     "python -c 'import secrets; print(secrets.token_hex(32))'"
                 )
+
     try:
         require_configured_key()
     except Exception as problem:  # the privacy package's Dutch message, on one line
@@ -109,14 +115,22 @@ def ensure_database(url: str) -> bool:
 
     target = make_url(url)
     if not target.drivername.startswith("postgresql") or not target.database:
-        raise LaunchError(f"LEERCOACH_TRACKER_STORE_URL moet een PostgreSQL-database noemen, niet {target.drivername}.")
+        raise LaunchError(
+            f"LEERCOACH_TRACKER_STORE_URL moet een PostgreSQL-database noemen, niet {target.drivername}."
+        )
     try:
         admin = psycopg2.connect(
-            host=target.host, port=target.port, user=target.username, password=target.password, dbname="postgres"
+            host=target.host,
+            port=target.port,
+            user=target.username,
+            password=target.password,
+            dbname="postgres",
         )
     except psycopg2.OperationalError as problem:
         first_line = str(problem).strip().splitlines()[0]
-        raise LaunchError(f"PostgreSQL op {target.host}:{target.port or 5432} is niet bereikbaar: {first_line}") from None
+        raise LaunchError(
+            f"PostgreSQL op {target.host}:{target.port or 5432} is niet bereikbaar: {first_line}"
+        ) from None
     try:
         admin.autocommit = True
         cursor = admin.cursor()
@@ -134,7 +148,9 @@ def _reply_json(text: str) -> str:
     return json.dumps([{"recipient_id": "", "text": text}]).replace("'", "\\u0027")
 
 
-def nginx_config(runtime_dir: Path, listen: str, actions_listen: str, rasa_ports: List[int], action_ports: List[int]) -> str:
+def nginx_config(
+    runtime_dir: Path, listen: str, actions_listen: str, rasa_ports: List[int], action_ports: List[int]
+) -> str:
     def servers(ports: List[int]) -> str:
         return "\n        ".join(f"server 127.0.0.1:{p} max_fails=1 fail_timeout=10s;" for p in ports)
 
@@ -184,7 +200,14 @@ class Cluster:
         self.action_ports = [_free_port() for _ in range(settings.action_servers)]
         self.rasa_ports = [_free_port() for _ in range(settings.rasa_servers)]
 
-    def _start(self, name: str, command: List[str], health: str, env: Optional[dict] = None, user: Optional[str] = None) -> Server:
+    def _start(
+        self,
+        name: str,
+        command: List[str],
+        health: str,
+        env: Optional[dict] = None,
+        user: Optional[str] = None,
+    ) -> Server:
         self.commands[name] = (command, env, health, user)
         self.last_start[name] = time.monotonic()
         server = self.servers.start(name, command, extra_env=env, user=user)
@@ -193,18 +216,34 @@ class Cluster:
 
     def start(self) -> None:
         action_servers = [
-            self._start(f"actieserver-{i}", python_module("rasa", "run", "actions", "--port", str(port)),
-                        f"http://127.0.0.1:{port}/health")
+            self._start(
+                f"actieserver-{i}",
+                python_module("rasa", "run", "actions", "--port", str(port)),
+                f"http://127.0.0.1:{port}/health",
+            )
             for i, port in enumerate(self.action_ports, 1)
         ]
         rasa_env = self.settings.rasa_environment(self.actions_port)
         origins = os.environ.get("LEERCOACH_ALLOWED_ORIGINS", "").split()
         rasa_servers = [
-            self._start(f"rasa-{i}", python_module(
-                "rasa", "run", "--model", str(self.model), "--endpoints", str(ENDPOINTS),
-                "--credentials", str(PROJECT_ROOT / "credentials.yml"), "--port", str(port),
-                *(["--cors", *origins] if origins else []),
-            ), f"http://127.0.0.1:{port}/", env=rasa_env)
+            self._start(
+                f"rasa-{i}",
+                python_module(
+                    "rasa",
+                    "run",
+                    "--model",
+                    str(self.model),
+                    "--endpoints",
+                    str(ENDPOINTS),
+                    "--credentials",
+                    str(PROJECT_ROOT / "credentials.yml"),
+                    "--port",
+                    str(port),
+                    *(["--cors", *origins] if origins else []),
+                ),
+                f"http://127.0.0.1:{port}/",
+                env=rasa_env,
+            )
             for i, port in enumerate(self.rasa_ports, 1)
         ]
         for server in action_servers:
@@ -223,14 +262,32 @@ class Cluster:
             for path in [nginx_dir, *nginx_dir.rglob("*")]:
                 os.chown(path, account.pw_uid, account.pw_gid)
         config = self.dir / "nginx.conf"
-        config.write_text(nginx_config(
-            nginx_dir, f"{self.settings.host}:{self.settings.port}", f"127.0.0.1:{self.actions_port}",
-            self.rasa_ports, self.action_ports,
-        ), encoding="utf-8")
-        nginx = self._start("nginx", [
-            _nginx_binary(), "-p", str(nginx_dir), "-c", str(config), "-e", str(nginx_dir / "nginx-error.log"),
-            "-g", "daemon off;",
-        ], f"http://127.0.0.1:{self.settings.port}/", user=user)
+        config.write_text(
+            nginx_config(
+                nginx_dir,
+                f"{self.settings.host}:{self.settings.port}",
+                f"127.0.0.1:{self.actions_port}",
+                self.rasa_ports,
+                self.action_ports,
+            ),
+            encoding="utf-8",
+        )
+        nginx = self._start(
+            "nginx",
+            [
+                _nginx_binary(),
+                "-p",
+                str(nginx_dir),
+                "-c",
+                str(config),
+                "-e",
+                str(nginx_dir / "nginx-error.log"),
+                "-g",
+                "daemon off;",
+            ],
+            f"http://127.0.0.1:{self.settings.port}/",
+            user=user,
+        )
         self.servers.wait_until_up(nginx, self.commands["nginx"][2], timeout=30)
 
     def keep_running(self) -> None:
@@ -242,7 +299,7 @@ class Cluster:
                     continue
                 if time.monotonic() - self.last_start[server.name] < RESTART_PAUSE:
                     continue
-                _say(f"De {server.name} is gestopt ({server.last_log_line()}); hij start opnieuw.")
+                say(f"De {server.name} is gestopt ({server.last_log_line()}); hij start opnieuw.")
                 self.servers.running.remove(server)
                 command, env, _health, user = self.commands[server.name]
                 self._start(server.name, command, env=env, user=user)
@@ -256,15 +313,10 @@ class Cluster:
 def _nginx_binary() -> str:
     found = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None)
     if not found:
-        raise LaunchError("nginx is niet geïnstalleerd: `make cluster` installeert het (apt-get install nginx).")
+        raise LaunchError(
+            "nginx is niet geïnstalleerd: `make cluster` installeert het (apt-get install nginx)."
+        )
     return found
-
-
-def _say(line: str = "") -> None:
-    try:
-        print(line, flush=True)
-    except OSError:  # a closed terminal must not turn the stop into a traceback
-        pass
 
 
 def cluster() -> None:
@@ -279,18 +331,20 @@ def cluster() -> None:
     if not model.exists():
         raise LaunchError(f"LEERCOACH_MODEL: {model} bestaat niet.")
     if ensure_database(settings.tracker_store_url):
-        _say("De database voor de gesprekken is aangemaakt.")
+        say("De database voor de gesprekken is aangemaakt.")
     CLUSTER_DIR.mkdir(parents=True, exist_ok=True)
     (CLUSTER_DIR / LAUNCHER_PID).write_text(f"{os.getpid()}\n")
     running = Cluster(settings, model)
     try:
         running.start()
         address = f"http://{'localhost' if settings.host in ('127.0.0.1', '0.0.0.0') else settings.host}:{settings.port}"
-        _say()
-        _say(f"Leercoach-cluster draait: nginx voor {settings.rasa_servers} Rasa-servers en "
-             f"{settings.action_servers} actieserver(s).")
-        _say(f"Adres:  {address}   REST-kanaal: POST {address}/webhooks/rest/webhook")
-        _say(f"Logs: {running.servers.log_dir}   Stoppen: Ctrl-C of make cluster-stop")
+        say()
+        say(
+            f"Leercoach-cluster draait: nginx voor {settings.rasa_servers} Rasa-servers en "
+            f"{settings.action_servers} actieserver(s)."
+        )
+        say(f"Adres:  {address}   REST-kanaal: POST {address}/webhooks/rest/webhook")
+        say(f"Logs: {running.servers.log_dir}   Stoppen: Ctrl-C of make cluster-stop")
         running.keep_running()
     finally:
         running.stop()
@@ -317,10 +371,8 @@ def cluster_stop(timeout: float = 60) -> None:
             time.sleep(0.2)
     left = [p for p in CLUSTER_DIR.glob("*.pid") if p.name != LAUNCHER_PID]
     for pid_file in left:  # the launcher was killed with -9: its servers' groups are still ours
-        try:
+        with contextlib.suppress(ValueError):
             stop_group(int(pid_file.read_text().strip()))
-        except ValueError:
-            pass
         pid_file.unlink(missing_ok=True)
     (CLUSTER_DIR / LAUNCHER_PID).unlink(missing_ok=True)
-    _say("Leercoach-cluster is gestopt." if launcher or left else "Er draaide geen Leercoach-cluster.")
+    say("Leercoach-cluster is gestopt." if launcher or left else "Er draaide geen Leercoach-cluster.")

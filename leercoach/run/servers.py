@@ -1,6 +1,8 @@
 """Starts the action server, the Rasa server and the widget page, and stops them together."""
+
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import signal
@@ -50,6 +52,12 @@ def ensure_port_free(port: int, what: str) -> None:
             raise LaunchError(f"Poort {port} is al in gebruik ({what}), of stop wat daar draait.") from None
 
 
+def say(line: str = "", file=None) -> None:
+    """Print, but a closed terminal (SIGHUP) must not turn the stop into a traceback."""
+    with contextlib.suppress(OSError):
+        print(line, file=file or sys.stdout, flush=True)
+
+
 def _die_with_parent() -> None:
     """Runs in the child before exec: the kernel sends it SIGTERM when the launcher dies,
     even by SIGKILL, so no server outlives the command that started it."""
@@ -76,7 +84,7 @@ class Server:
     log: Path
 
     def last_log_line(self) -> str:
-        lines = [l for l in self.log.read_text(errors="replace").splitlines() if l.strip()]
+        lines = [line for line in self.log.read_text(errors="replace").splitlines() if line.strip()]
         return lines[-1].strip() if lines else "(no output)"
 
 
@@ -94,8 +102,14 @@ class Servers:
         log = self.log_dir / f"{name.replace(' ', '-')}.log"
         handle = log.open("w")
         process = subprocess.Popen(
-            command, cwd=PROJECT_ROOT, env={**child_environment(), **(extra_env or {})}, stdout=handle,
-            stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_die_with_parent, user=user,
+            command,
+            cwd=PROJECT_ROOT,
+            env={**child_environment(), **(extra_env or {})},
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=_die_with_parent,
+            user=user,
         )
         server = Server(name, process, log)
         self.running.append(server)
@@ -139,10 +153,8 @@ def stop_group(pid: int, process: Optional[subprocess.Popen] = None, grace: floa
         if process is None and not _group_alive(pid):
             break
         time.sleep(0.1)
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(pid, signal.SIGKILL)  # whatever is left of the group
-    except ProcessLookupError:
-        pass
     if process is not None:
         process.wait()
 

@@ -1,4 +1,5 @@
 """deploy/: every file parses, and names the images and settings the README documents."""
+
 import re
 import shutil
 import subprocess
@@ -33,7 +34,9 @@ def pod_specs():
 
 
 def env_example_names():
-    return {line.split("=", 1)[0] for line in ENV_EXAMPLE.read_text().splitlines() if re.match(r"^[A-Z_]+=", line)}
+    return {
+        line.split("=", 1)[0] for line in ENV_EXAMPLE.read_text().splitlines() if re.match(r"^[A-Z_]+=", line)
+    }
 
 
 def test_there_are_manifests_and_every_yaml_file_parses():
@@ -50,8 +53,12 @@ def test_the_readme_names_every_image_the_manifests_use():
 
 
 def test_rasa_actions_and_the_purge_run_the_one_leercoach_image():
-    commands = {doc["metadata"]["name"]: (c["image"], " ".join(c["command"]))
-                for _, doc, pod in pod_specs() for c in pod["containers"] if "command" in c}
+    commands = {
+        doc["metadata"]["name"]: (c["image"], " ".join(c["command"]))
+        for _, doc, pod in pod_specs()
+        for c in pod["containers"]
+        if "command" in c
+    }
     assert "rasa run --model" in commands["leercoach-rasa"][1]
     assert "endpoints.production.yml" in commands["leercoach-rasa"][1]
     assert "rasa run actions" in commands["leercoach-actions"][1]
@@ -61,7 +68,7 @@ def test_rasa_actions_and_the_purge_run_the_one_leercoach_image():
 
 
 def test_every_long_running_container_has_a_readiness_probe():
-    for path, doc, pod in pod_specs():
+    for _path, doc, pod in pod_specs():
         if doc["kind"] != "CronJob":
             assert all("readinessProbe" in c for c in pod["containers"]), doc["metadata"]["name"]
 
@@ -73,7 +80,10 @@ def test_the_purge_is_a_nightly_cronjob():
 
 def test_the_pods_get_every_variable_the_production_endpoints_file_reads():
     endpoints = (PROJECT_ROOT / "endpoints.production.yml").read_text()
-    needed = set(re.findall(r"\$\{(\w+)\}", endpoints)) | {"LEERCOACH_PSEUDONYM_KEY", "RASA_TELEMETRY_ENABLED"}
+    needed = set(re.findall(r"\$\{(\w+)\}", endpoints)) | {
+        "LEERCOACH_PSEUDONYM_KEY",
+        "RASA_TELEMETRY_ENABLED",
+    }
     given = set()
     for _, doc in manifests():
         if doc["kind"] in ("ConfigMap", "Secret"):
@@ -97,13 +107,19 @@ def test_the_nginx_template_is_filled_completely(tmp_path):
     assert "non_idempotent" in config and "proxy_intercept_errors on" in config
 
 
-@pytest.mark.skipif(not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()), reason="nginx not installed (make cluster installs it)")
+@pytest.mark.skipif(
+    not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()),
+    reason="nginx not installed (make cluster installs it)",
+)
 def test_nginx_accepts_the_configuration(tmp_path):
     for sub in ("tmp/body", "tmp/proxy", "tmp/fastcgi", "tmp/uwsgi", "tmp/scgi"):
         (tmp_path / sub).mkdir(parents=True)
     conf = tmp_path / "nginx.conf"
     conf.write_text(nginx_config(tmp_path, "127.0.0.1:8000", "127.0.0.1:8001", [9001], [9003]))
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    result = subprocess.run([nginx, "-t", "-p", str(tmp_path), "-c", str(conf), "-e", str(tmp_path / "error.log")],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [nginx, "-t", "-p", str(tmp_path), "-c", str(conf), "-e", str(tmp_path / "error.log")],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr

@@ -1,4 +1,5 @@
 """The answer texts: complete for the catalogue, short, readable, in our own words."""
+
 from __future__ import annotations
 
 import re
@@ -36,9 +37,19 @@ MESSAGE_PLACEHOLDERS = {
     "too_long": {"max_chars"},
 }
 REQUIRED_MESSAGES = {
-    "back_to_overview", "next_item", "personal_advice", "fallback", "clarify",
-    "clarify_neither", "no_list", "out_of_range", "end_of_list", "contact_hr",
-    "main_topics_intro", "too_long", "server_error",
+    "back_to_overview",
+    "next_item",
+    "personal_advice",
+    "fallback",
+    "clarify",
+    "clarify_neither",
+    "no_list",
+    "out_of_range",
+    "end_of_list",
+    "contact_hr",
+    "main_topics_intro",
+    "too_long",
+    "server_error",
 }
 SOURCES = {"wat_is_leercultuur": "Heijboer, 2013", "leercultuur_stimuleren": "Korevaar et al., 2020"}
 SOURCES.update({t.key: "Korevaar et al., 2020" for t in catalogue.topics_in("drager")})
@@ -129,8 +140,9 @@ def test_no_message_is_longer_than_a_reader_wants():
 
 def test_privacy_answer_in_the_chat_stays_short_with_the_full_notice_inside():
     notice = content.privacy_text(retention_days=90, hr_contact="hr@example.org")
-    shown = content.fill(content.answer("privacy_info")["text"], privacy_text=notice,
-                         hr_contact="hr@example.org")
+    shown = content.fill(
+        content.answer("privacy_info")["text"], privacy_text=notice, hr_contact="hr@example.org"
+    )
     assert notice in shown
     assert len(words(shown)) <= MAX_WORDS, f"privacy answer has {len(words(shown))} words"
 
@@ -147,8 +159,11 @@ def test_sentences_stay_short_for_b1_readers():
 
 def test_texts_say_je_never_u():
     formal = {"u", "uw", "uzelf"}
-    hits = [f"{label}: {sorted(formal & set(tokens(text)))}"
-            for label, text in all_texts() if formal & set(tokens(text))]
+    hits = [
+        f"{label}: {sorted(formal & set(tokens(text)))}"
+        for label, text in all_texts()
+        if formal & set(tokens(text))
+    ]
     assert not hits, hits
 
 
@@ -191,7 +206,7 @@ def test_all_ui_messages_are_there():
 
 
 def ngrams(seq: list, n: int) -> Set[Tuple[str, ...]]:
-    return {tuple(seq[i:i + n]) for i in range(len(seq) - n + 1)}
+    return {tuple(seq[i : i + n]) for i in range(len(seq) - n + 1)}
 
 
 def test_no_sentence_is_copied_from_the_faq():

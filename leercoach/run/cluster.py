@@ -23,7 +23,7 @@ from typing import Dict, List, Optional
 
 from leercoach import content
 from leercoach.run.model import LaunchError, ensure_model
-from leercoach.run.servers import Server, Servers, ensure_port_free, python_module, say, stop_group
+from leercoach.run.servers import Server, Servers, ensure_port_free, python_module, say, stop_groups
 from leercoach.settings import PROJECT_ROOT, max_message_chars
 
 # Pid files, logs and the nginx configuration (another folder for a second cluster, e.g. a test's).
@@ -370,9 +370,12 @@ def cluster_stop(timeout: float = 60) -> None:
         while time.monotonic() < deadline and _running_launcher() is not None:
             time.sleep(0.2)
     left = [p for p in CLUSTER_DIR.glob("*.pid") if p.name != LAUNCHER_PID]
-    for pid_file in left:  # the launcher was killed with -9: its servers' groups are still ours
+    # The launcher was killed with -9: stop its servers' groups directly.
+    groups = []
+    for pid_file in left:
         with contextlib.suppress(ValueError):
-            stop_group(int(pid_file.read_text().strip()))
+            groups.append((int(pid_file.read_text().strip()), None))
         pid_file.unlink(missing_ok=True)
+    stop_groups(groups)
     (CLUSTER_DIR / LAUNCHER_PID).unlink(missing_ok=True)
     say("Leercoach-cluster is gestopt." if launcher or left else "Er draaide geen Leercoach-cluster.")

@@ -14,7 +14,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List, Optional
+from typing import List, Optional, Tuple
 from urllib.parse import urlparse
 
 import yaml
@@ -135,28 +135,28 @@ class Servers:
 
     def stop_all(self) -> None:
         ignore_stop_signals()
-        for server in reversed(self.running):
-            stop_group(server.process.pid, server.process)
+        stop_groups([(server.process.pid, server.process) for server in reversed(self.running)])
         self.running.clear()
 
 
-def stop_group(pid: int, process: Optional[subprocess.Popen] = None, grace: float = 10) -> None:
-    """SIGTERM to the server's process group (its workers too), SIGKILL after ``grace`` seconds."""
-    try:
-        os.killpg(pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
+def stop_groups(groups: List[Tuple[int, Optional[subprocess.Popen]]], grace: float = 10) -> None:
+    """SIGTERM to each server's process group (its workers too), all at once; SIGKILL to what is
+    left after ``grace`` seconds. ``groups``: (pid of the group leader, its Popen if it is ours)."""
+    for pid, _ in groups:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pid, signal.SIGTERM)
+
+    def running(pid: int, process: Optional[subprocess.Popen]) -> bool:
+        return process.poll() is None if process is not None else _group_alive(pid)
+
     deadline = time.monotonic() + grace
-    while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            break
-        if process is None and not _group_alive(pid):
-            break
+    while time.monotonic() < deadline and any(running(pid, process) for pid, process in groups):
         time.sleep(0.1)
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(pid, signal.SIGKILL)  # whatever is left of the group
-    if process is not None:
-        process.wait()
+    for pid, process in groups:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pid, signal.SIGKILL)  # whatever is left of the group
+        if process is not None:
+            process.wait()
 
 
 def _group_alive(pgid: int) -> bool:

@@ -103,7 +103,7 @@ def test_the_environment_template_has_every_setting_the_readme_documents():
 def test_the_nginx_template_is_filled_completely(tmp_path):
     config = nginx_config(tmp_path, "127.0.0.1:8000", "127.0.0.1:8001", [9001, 9002], [9003])
     assert not re.findall(r"@[A-Z_]+@", config)
-    assert config.count("max_fails=1") == 3
+    assert config.count("server 127.0.0.1:") == 3 and config.count("max_fails=1 fail_timeout=10s;") == 4
     assert "non_idempotent" in config and "proxy_intercept_errors on" in config
 
 

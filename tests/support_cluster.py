@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -161,13 +162,24 @@ class RunningCluster:
     port: int
     directory: Path
     database: Database
-    output: List[str]
+    log: Path
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
 
     def pid(self, name: str) -> int:
         return int((self.directory / f"{name}.pid").read_text())
 
     def pids(self) -> Dict[str, int]:
         return {p.stem: int(p.read_text()) for p in self.directory.glob("*.pid")}
+
+
+def cluster_directory() -> Path:
+    """A folder for the cluster's pid files and nginx configuration that `nobody` can read
+    (nginx runs as `nobody` when the tests run as root; pytest's tmp_path is private)."""
+    directory = Path(tempfile.mkdtemp(prefix="leercoach-cluster-"))
+    directory.chmod(0o755)
+    return directory
 
 
 def cluster_environment(directory: Path, database: Database, redis_port: int, **extra: str) -> Dict[str, str]:
@@ -191,27 +203,34 @@ def cluster_environment(directory: Path, database: Database, redis_port: int, **
 
 
 def start_cluster(directory: Path, database: Database, redis_port: int, **extra: str) -> RunningCluster:
+    """`python -m leercoach.run cluster` in a session of its own; its output goes to a file
+    (``directory``/../<name>.out), so a test can read it at any time and nothing blocks on a pipe."""
     env = cluster_environment(directory, database, redis_port, **extra)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "leercoach.run", "cluster"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    output: List[str] = []
-    deadline = time.monotonic() + 600
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line and process.poll() is not None:
-            raise RuntimeError("make cluster stopped before it was up:\n" + "".join(output))
-        output.append(line)
-        if "Stoppen:" in line:  # the last line make cluster prints once it is up
-            return RunningCluster(process, int(env["LEERCOACH_CLUSTER_PORT"]), directory, database, output)
-    os.killpg(process.pid, signal.SIGTERM)
-    raise RuntimeError("make cluster was not up within 10 minutes:\n" + "".join(output))
+    log = directory.with_suffix(".out")
+    with log.open("w") as handle:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "leercoach.run", "cluster"],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    running = RunningCluster(process, int(env["LEERCOACH_CLUSTER_PORT"]), directory, database, log)
+    try:
+        deadline = time.monotonic() + 600
+        while "Stoppen:" not in running.output():  # the last line make cluster prints once it is up
+            if process.poll() is not None:
+                raise RuntimeError("make cluster stopped before it was up:\n" + running.output())
+            if time.monotonic() > deadline:
+                raise RuntimeError("make cluster was not up within 10 minutes:\n" + running.output())
+            time.sleep(0.5)
+    except BaseException:  # also Ctrl-C of the test run: no cluster left behind
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=120)
+        raise
+    return running
 
 
 def alive(pid: int) -> bool:

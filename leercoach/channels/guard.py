@@ -27,9 +27,10 @@ _COMMAND = re.compile(r"^/+([^{\s]*)")
 
 
 def read_body(raw: bytes) -> Dict[str, Any]:
-    """The JSON object in a request body; invalid UTF-8 is replaced (U+FFFD), not refused."""
+    """The JSON object in a request body; invalid UTF-8 is replaced (U+FFFD) and raw control
+    characters in strings are allowed (cleaned later), not refused."""
     try:
-        payload = json.loads(raw.decode("utf-8", errors="replace"))
+        payload = json.loads(raw.decode("utf-8", errors="replace"), strict=False)
     except ValueError:
         return {}
     return payload if isinstance(payload, dict) else {}

@@ -258,6 +258,7 @@ class Cluster:
             (nginx_dir / sub).mkdir(parents=True, exist_ok=True)
         user = _nginx_user()
         if user:
+            _check_reachable_for_others(self.dir)
             account = pwd.getpwnam(user)
             for path in [nginx_dir, *nginx_dir.rglob("*")]:
                 os.chown(path, account.pw_uid, account.pw_gid)
@@ -299,15 +300,25 @@ class Cluster:
                     continue
                 if time.monotonic() - self.last_start[server.name] < RESTART_PAUSE:
                     continue
-                say(f"De {server.name} is gestopt ({server.last_log_line()}); hij start opnieuw.")
+                say(f"De {server.name} is gestopt; hij start opnieuw (log: {server.log}).")
                 self.servers.running.remove(server)
-                command, env, _health, user = self.commands[server.name]
-                self._start(server.name, command, env=env, user=user)
+                command, env, health, user = self.commands[server.name]
+                self._start(server.name, command, health, env=env, user=user)
 
     def stop(self) -> None:
         self.servers.stop_all()
         for pid_file in self.dir.glob("*.pid"):
             pid_file.unlink(missing_ok=True)
+
+
+def _check_reachable_for_others(directory: Path) -> None:
+    """nginx runs as `nobody`: every folder above its configuration must be open to others."""
+    for folder in [directory, *directory.parents]:
+        if not folder.stat().st_mode & 0o001:
+            raise LaunchError(
+                f"nginx draait als 'nobody' en kan niet in {folder}: kies met LEERCOACH_CLUSTER_DIR "
+                f"een map waar iedereen in mag (chmod o+x), of start make cluster niet als root."
+            )
 
 
 def _nginx_binary() -> str:

@@ -16,6 +16,8 @@ import sys
 import time
 from pathlib import Path
 
+from leercoach.privacy.pseudonym import ensure_local_key
+from leercoach.run import daily_purge
 from leercoach.run.cluster import cluster, cluster_stop
 from leercoach.run.model import LaunchError, ensure_model
 from leercoach.run.servers import (
@@ -48,10 +50,26 @@ def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
+def prepare_privacy() -> None:
+    """A first run needs no set-up: a local pseudonym key (unless LEERCOACH_PSEUDONYM_KEY is
+    set), and conversations past the retention period go before anything starts."""
+    if not os.environ.get("LEERCOACH_PSEUDONYM_KEY"):
+        ensure_local_key()
+    try:
+        print(daily_purge.purge_once(ENDPOINTS))
+    except Exception as problem:  # the store is checked again by the servers; say it once here
+        raise LaunchError(f"De gespreksopslag in {ENDPOINTS.name} is niet bereikbaar: {problem}") from None
+
+
 def start_action_server(servers: Servers) -> int:
     port = action_port(ENDPOINTS)
     ensure_port_free(port, "actieserver; de poort staat in endpoints.yml")
-    server = servers.start("actieserver", python_module("rasa", "run", "actions", "--port", str(port)))
+    # The action server reads the same store for "download mijn gesprek".
+    server = servers.start(
+        "actieserver",
+        python_module("rasa", "run", "actions", "--port", str(port)),
+        extra_env={"LEERCOACH_ENDPOINTS": str(ENDPOINTS)},
+    )
     servers.wait_until_up(server, f"http://127.0.0.1:{port}/health", timeout=120)
     return port
 
@@ -70,7 +88,9 @@ def serve() -> None:
         "LEERCOACH_ALLOWED_ORIGINS", f"http://localhost:{widget_port} http://127.0.0.1:{widget_port}"
     ).split()
 
+    prepare_privacy()
     servers = Servers()
+    purger = daily_purge.DailyPurge(ENDPOINTS)
     try:
         start_action_server(servers)
         rasa = servers.start(
@@ -106,9 +126,11 @@ def serve() -> None:
         say()
         say(f"Leercoach draait. Open de intranetdemo met de chatwidget: http://localhost:{widget_port}/")
         say(f"REST-kanaal:  POST http://localhost:{rasa_port}/webhooks/rest/webhook")
+        purger.start()
         say(f"Logs: {servers.running[0].log.parent}   Stoppen: Ctrl-C")
         watch(servers)
     finally:
+        purger.stop()
         servers.stop_all()
 
 
@@ -121,6 +143,7 @@ def watch(servers: Servers) -> None:
 
 def shell() -> None:
     model = ensure_model()
+    prepare_privacy()
     servers = Servers()
     try:
         start_action_server(servers)

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 from leercoach import content
+from leercoach.run import daily_purge
 from leercoach.run.model import LaunchError, ensure_model
 from leercoach.run.servers import Server, Servers, ensure_port_free, python_module, say, stop_groups
 from leercoach.settings import PROJECT_ROOT, max_message_chars
@@ -346,6 +347,10 @@ def cluster() -> None:
     CLUSTER_DIR.mkdir(parents=True, exist_ok=True)
     (CLUSTER_DIR / LAUNCHER_PID).write_text(f"{os.getpid()}\n")
     running = Cluster(settings, model)
+    # Every server, and the retention purge here, reads endpoints.production.yml with these values.
+    os.environ.update(settings.rasa_environment(running.actions_port), LEERCOACH_ENDPOINTS=str(ENDPOINTS))
+    say(daily_purge.purge_once(ENDPOINTS))
+    purger = daily_purge.DailyPurge(ENDPOINTS)
     try:
         running.start()
         address = f"http://{'localhost' if settings.host in ('127.0.0.1', '0.0.0.0') else settings.host}:{settings.port}"
@@ -355,9 +360,11 @@ def cluster() -> None:
             f"{settings.action_servers} actieserver(s)."
         )
         say(f"Adres:  {address}   REST-kanaal: POST {address}/webhooks/rest/webhook")
+        purger.start()
         say(f"Logs: {running.servers.log_dir}   Stoppen: Ctrl-C of make cluster-stop")
         running.keep_running()
     finally:
+        purger.stop()
         running.stop()
         (CLUSTER_DIR / LAUNCHER_PID).unlink(missing_ok=True)
 

@@ -46,6 +46,7 @@ def server(tmp_path_factory):
         "LEERCOACH_RASA_PORT": str(ports["rasa"]),
         "LEERCOACH_WIDGET_PORT": str(ports["widget"]),
         "LEERCOACH_PSEUDONYM_KEY": TEST_KEY,
+        "LEERCOACH_LOG_DIR": str(folder / "logs"),
         "RASA_TELEMETRY_ENABLED": "false",
     }
     log = folder / "launcher.out"
@@ -60,7 +61,7 @@ def server(tmp_path_factory):
             assert process.poll() is None, log.read_text()
             assert time.monotonic() < deadline, "make run was not up in time"
             time.sleep(0.5)
-        yield {"port": ports["rasa"], "process": process, "database": database}
+        yield {"port": ports["rasa"], "process": process, "database": database, "logs": folder / "logs"}
     finally:
         if process.poll() is None:
             process.terminate()
@@ -97,7 +98,7 @@ def test_every_hostile_request_gets_a_reply_and_no_server_error(server):
 
 
 def test_no_action_raised_an_error(server):
-    logs = PROJECT_ROOT / ".leercoach" / "logs"
+    logs = server["logs"]
     for name in ("actieserver.log", "Rasa-server.log"):
         text = (logs / name).read_text(errors="replace")
         assert "Traceback" not in text and "Encountered an exception" not in text, name

@@ -3,9 +3,10 @@
 Rasa hands out numbered tickets per conversation, each valid for ``TICKET_LOCK_LIFETIME``
 seconds. When a server dies holding a ticket, the next message of that conversation (nginx
 resends it to another server) waits for that ticket to expire. But its own ticket was issued at
-almost the same moment with the same lifetime, so it expires too, and Rasa gives up with a
-``LockError``: the message is lost. Here a waiting message keeps its own ticket alive while it
-waits, so it is handled as soon as the dead server's ticket expires.
+almost the same moment with the same lifetime, so it expires too; the emptied lock then counts
+as taken for ever and the message hangs until the HTTP timeout (or Rasa raises ``LockError``).
+Here a waiting message keeps its own ticket alive while it waits, so it is handled as soon as
+the dead server's ticket expires.
 
 In endpoints.production.yml: ``lock_store: type: leercoach.run.lock_store.PatientRedisLockStore``
 with the same settings as Rasa's ``redis`` type.

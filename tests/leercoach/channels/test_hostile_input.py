@@ -38,7 +38,7 @@ def server(tmp_path_factory):
     endpoints = folder / "endpoints.yml"
     endpoints.write_text(
         f'action_endpoint:\n  url: "http://localhost:{ports["action"]}/webhook"\n'
-        f"tracker_store:\n  type: SQL\n  url: {database.url}\n"
+        f"tracker_store:\n  type: leercoach.privacy.tracker_store.PrivateSQLTrackerStore\n  url: {database.url}\n"
     )
     env = {
         **os.environ,

@@ -41,7 +41,7 @@ def max_message_chars() -> int:
     return int(raw) if raw.isdigit() and int(raw) > 0 else DEFAULT_MAX_MESSAGE_CHARS
 
 
-def staff_number_pattern() -> "re.Pattern[str]":
+def staff_number_pattern() -> re.Pattern[str]:
     """The company's staff number format (LEERCOACH_STAFF_NUMBER_PATTERN, a regular expression).
 
     Matched case-insensitively and only as a whole word. A pattern that does not compile or

@@ -63,6 +63,24 @@ def as_rasa_text(text: str) -> str:
     return text.lstrip("/").strip() or "?"
 
 
+class StoreUnavailable(Exception):
+    """The tracker store cannot be read or written: the turn fails instead of going on without it."""
+
+
+def _refuse(error: Exception) -> None:
+    raise StoreUnavailable(type(error).__name__) from None
+
+
+def fail_on_store_errors(agent: Any) -> None:
+    """Rasa wraps the tracker store in a FailSafeTrackerStore: when PostgreSQL is down it starts
+    the conversation over from nothing, keeps the turn only in memory and logs the SQL error (with
+    the message in it). Instead, the error ends the turn, so the channel says "try again" and
+    nothing is lost or logged."""
+    store = getattr(agent, "tracker_store", None)
+    if store is not None and hasattr(store, "_on_tracker_store_error"):
+        store._on_tracker_store_error = _refuse
+
+
 def too_long(text: str) -> bool:
     return len(text) > max_message_chars()
 

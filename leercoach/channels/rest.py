@@ -53,6 +53,7 @@ class RestInput(RasaRestInput):
                 return response.json({"error": "sender (een tekst) ontbreekt"}, status=400)
             if guard.too_long(text):  # answered here: no redaction or NLU of 100 kB
                 return response.json([{"recipient_id": sender, "text": guard.too_long_text()}])
+            guard.fail_on_store_errors(request.app.ctx.agent)
             incoming = boundary.incoming(self.name(), sender, guard.as_rasa_text(text))
             collector = CollectingOutputChannel()
             try:

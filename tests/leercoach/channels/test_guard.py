@@ -60,3 +60,22 @@ def test_the_size_limit_is_a_setting(monkeypatch):
 
 def test_the_failure_text_is_the_dutch_server_error_message():
     assert guard.failure_text() == content.message("server_error")
+
+
+async def test_a_tracker_store_error_ends_the_turn_instead_of_starting_over():
+    from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore
+    from rasa.shared.core.domain import Domain
+
+    class Down(InMemoryTrackerStore):
+        async def retrieve(self, sender_id):
+            raise ConnectionError("could not connect: SELECT ... 'the message text'")
+
+    class Agent:
+        tracker_store = FailSafeTrackerStore(Down(Domain.empty()))
+
+    agent = Agent()
+    assert await agent.tracker_store.retrieve("x") is None  # Rasa's own: a fresh conversation
+    guard.fail_on_store_errors(agent)
+    with pytest.raises(guard.StoreUnavailable) as failed:
+        await agent.tracker_store.retrieve("x")
+    assert "message text" not in str(failed.value)

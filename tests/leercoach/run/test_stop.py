@@ -8,7 +8,6 @@ import os
 import shutil
 import signal
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ import pytest
 from leercoach.run.model import model_path
 from leercoach.settings import PROJECT_ROOT
 from tests.leercoach.run.test_serve import launcher_env
-from tests.support import free_port, port_is_free
+from tests.support import free_port, port_is_free, start_until_up
 from tests.support_cluster import (
     Database,
     PrivateRedis,
@@ -43,25 +42,7 @@ def needs_a_model():
 
 
 def start_make(target: str, env: dict, up_line: str):
-    process = subprocess.Popen(
-        ["make", "--no-print-directory", target],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    output = []
-    deadline = time.monotonic() + 600
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line and process.poll() is not None:
-            pytest.fail(f"make {target} stopped before it was up:\n" + "".join(output))
-        output.append(line)
-        if up_line in line:
-            return process, output
-    pytest.fail(f"make {target} was not up in time")
+    return start_until_up(["make", "--no-print-directory", target], env, up_line, f"make {target}")
 
 
 def children(pid: int):

@@ -13,8 +13,8 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONWARNINGS := ignore
 
 .PHONY: help install venv deps spacy-model browser doctor train run shell validate test \
-        test-unit test-conversations test-nlu test-servers eval-nlu eval-privacy privacy-lookups crossval lock clean purge \
-        teams-package cluster cluster-stop nginx
+        test-unit test-conversations test-nlu test-servers eval-nlu eval-privacy privacy-lookups crossval lock clean \
+        purge teams-package cluster cluster-stop nginx
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'

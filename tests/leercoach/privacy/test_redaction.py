@@ -221,3 +221,15 @@ def test_redacting_twice_changes_nothing():
     twice = redact(once.text)
     assert twice.text == once.text
     assert not twice.changed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ik ben HR-adviseur, hoe breng ik een leercultuur op gang",  # a role tells the audience
+        "wat verstaan ze in Vlaanderen onder een leercultuur",
+        "welke dragers heeft het model van Korevaar",  # the authors of Leercoach's own sources
+    ],
+)
+def test_roles_regions_and_source_authors_are_no_personal_data(text):
+    assert redact(text).text == text

@@ -99,7 +99,7 @@ UNANSWERED = ["hoe vraag ik verlof aan", "verlof aanvragen hoe", "wat is mijn sa
 def synthetic(rng: random.Random, start: float, channel: str) -> List[dict]:
     """One plausible conversation of about 20 events (2 million events for 100,000 conversations)."""
     at, stored = start, []
-    for _ in range(rng.choice((2, 3, 3, 4))):
+    for _ in range(rng.choice((3, 3, 4, 4))):
         topic = rng.choice(list(QUESTIONS))
         stored += answered(rng.choice(QUESTIONS[topic]), topic, at, channel)
         at += rng.uniform(20, 90)

@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "leercoach.review.middleware.IdleSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
@@ -127,7 +128,9 @@ AXES_VERBOSE = False
 # Sessions live on the server; the cookie only carries the key. Idle for 30 minutes → log in again.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = int(os.environ.get("LEERCOACH_REVIEW_SESSION_MINUTES", "30")) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle timer restarts at most every few minutes (leercoach.review.middleware), not with a
+# database write on every request.
+SESSION_REFRESH_SECONDS = 120
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_NAME = "leercoach_review_session"
 SESSION_COOKIE_SECURE = True  # browsers accept Secure cookies from http://localhost too
@@ -161,7 +164,9 @@ STATIC_URL = "static/"
 STATIC_ROOT = STATE_DIR / "review-static"
 WHITENOISE_USE_FINDERS = True  # serve the app's own static files without a collectstatic step
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Inzichten and its charts are computed once a minute and shared by all gunicorn workers.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                      "LOCATION": STATE_DIR / "review-cache"}}
 
 LOGGING = {
     "version": 1,

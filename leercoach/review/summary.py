@@ -8,6 +8,7 @@ rule, and by a comparison with the store whenever the audit log shows a new eras
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import defaultdict
 from typing import Dict, List, Set, Tuple
 
@@ -141,6 +142,18 @@ class _Batch:
         UnansweredQuestion.objects.bulk_create(
             [UnansweredQuestion(conversation_id=ids[s], text=t[:500], group_key=reading.group_key(t))
              for s, t in self.unanswered if t], batch_size=5000)
+
+
+CHECK_SECONDS = 5  # a page request looks for new events at most this often per process
+_last_check = 0.0
+
+
+def sync_if_due() -> None:
+    """Called by the pages: at most one look at the tracker store every few seconds per process."""
+    global _last_check
+    if time.monotonic() - _last_check >= CHECK_SECONDS:
+        sync()
+        _last_check = time.monotonic()
 
 
 def sync(batch: int = BATCH) -> int:

@@ -27,7 +27,7 @@ TAG_NAME = re.compile(r"^\w[\w -]{0,39}$")  # no leading "-", "=", "+" or "@": n
 @require_GET
 @role_required(*READS_CONVERSATIONS)
 def conversation_list(request):
-    summary.sync()
+    summary.sync_if_due()
     found = listing(request.GET)
     page = Paginator(found.queryset.prefetch_related("tags", "topic_hits"), PAGE_SIZE).get_page(request.GET.get("pagina"))
     keep = request.GET.copy()

@@ -13,7 +13,7 @@ from leercoach.review.permissions import SEES_INSIGHTS, role_required
 @require_GET
 @role_required(*SEES_INSIGHTS)
 def insights_page(request):
-    summary.sync()
+    summary.sync_if_due()
     return render(request, "review/insights.html", {"figures": insights.figures(), "k": insights.K})
 
 

@@ -2,9 +2,11 @@ import getpass
 import sys
 
 from django.contrib.auth import get_user_model, password_validation
+from django.utils import translation
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from leercoach.review.management import migrate_quietly
 from leercoach.review.models import User
 
 
@@ -16,6 +18,11 @@ class Command(BaseCommand):
         parser.add_argument("--role", required=True, choices=[r for r, _ in User.Role.choices])
 
     def handle(self, name, role, **options):
+        migrate_quietly()
+        with translation.override("nl"):
+            self._add(name, role)
+
+    def _add(self, name, role):
         if sys.stdin.isatty():
             password = getpass.getpass("Wachtwoord: ")
             if password != getpass.getpass("Nog een keer: "):

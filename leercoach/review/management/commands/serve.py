@@ -1,9 +1,9 @@
 import os
 import sys
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from leercoach.review.management import migrate_quietly
 from leercoach.settings import PROJECT_ROOT
 
 DEFAULT_PORT = 8090
@@ -22,7 +22,7 @@ class Command(BaseCommand):
         if port is None and not raw.isdigit():
             raise CommandError(f"LEERCOACH_REVIEW_PORT={raw!r} is geen poortnummer.")
         port = port or int(raw)
-        call_command("migrate", interactive=False, verbosity=0)
+        migrate_quietly()
         from leercoach.review import summary
         summary.sync()  # the first request should not wait for a long first read
         # gunicorn: a pre-forking WSGI server made for production (worker restarts, graceful reload);

@@ -100,8 +100,9 @@ _STOPWORDS = frozenset(
 
 
 def group_key(text: str) -> str:
-    """Questions that differ only in order, case, punctuation or filler words share a key:
-    the distinct content words, sorted ("Hoe vraag ik verlof aan?" ~ "verlof aanvragen hoe?")."""
+    """Questions that differ only in word order, case, punctuation, filler words or endings after
+    the sixth letter share a key: their content words, cut and sorted ("Hoe vraag ik verlof aan?",
+    and "verlof vraag je hoe" both give "verlof vraag")."""
     words = {w for w in _WORD.findall(_REDACTION_TOKEN.sub(" ", text.lower())) if w not in _STOPWORDS}
     stems = sorted({w[:6] for w in words})  # a crude stem: "aanvragen" and "aanvraag" meet
     return " ".join(stems)[:200]

@@ -5,14 +5,14 @@ import datetime as dt
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth import get_user_model
 from django.db.models import Min
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from leercoach import settings as leercoach_settings
 from leercoach.privacy.erasure import erase_conversation
-from leercoach.review import audit_log, tracker
+from leercoach.review import audit_log, passwords, tracker
 from leercoach.review.models import Conversation, User
 from leercoach.review.permissions import ADMIN, role_required
 from leercoach.review.texts import text
@@ -50,10 +50,8 @@ class NewUserForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("password") and data.get("username"):
-            try:
-                password_validation.validate_password(data["password"], User(username=data["username"]))
-            except forms.ValidationError as problems:
-                self.add_error("password", problems)
+            for problem in passwords.problems(data["password"], User(username=data["username"])):
+                self.add_error("password", problem)
         return data
 
 

@@ -1,11 +1,10 @@
 import getpass
 import sys
 
-from django.contrib.auth import get_user_model, password_validation
-from django.utils import translation
-from django.core.exceptions import ValidationError
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from leercoach.review import passwords
 from leercoach.review.management import migrate_quietly
 from leercoach.review.models import User
 
@@ -19,10 +18,6 @@ class Command(BaseCommand):
 
     def handle(self, name, role, **options):
         migrate_quietly()
-        with translation.override("nl"):
-            self._add(name, role)
-
-    def _add(self, name, role):
         if sys.stdin.isatty():
             password = getpass.getpass("Wachtwoord: ")
             if password != getpass.getpass("Nog een keer: "):
@@ -30,10 +25,9 @@ class Command(BaseCommand):
         else:
             password = sys.stdin.readline().rstrip("\r\n")
         account = get_user_model().objects.filter(username=name).first() or User(username=name)
-        try:
-            password_validation.validate_password(password, account)
-        except ValidationError as problems:
-            raise CommandError("Wachtwoord niet goed: " + " ".join(problems.messages))
+        refused = passwords.problems(password, account)
+        if refused:
+            raise CommandError("Wachtwoord niet goed: " + " ".join(refused))
         new = account.pk is None
         account.role = role
         account.is_active = True

@@ -5,6 +5,7 @@ leercoach_review_bench on LEERCOACH_REVIEW_BENCH_SERVER, default postgresql://po
 Rasa's `events` table and the review app's own tables side by side, as in production.
 
     python -m leercoach.review.bench seed [--conversations 100000]   COPY the events, then sync the summary
+    python -m leercoach.review.bench sync                            resume an interrupted sync
     python -m leercoach.review.bench run [--repeat 40]               p95 server time per page
 """
 from __future__ import annotations
@@ -16,7 +17,6 @@ import random
 import statistics
 import sys
 import time
-from pathlib import Path
 
 from leercoach.settings import PROJECT_ROOT
 
@@ -51,9 +51,8 @@ def _recreate_database() -> None:
 def seed(conversations: int) -> None:
     _recreate_database()
     _configure()
-    from django.db import connection
 
-    from leercoach.review import seeding, summary, tracker
+    from leercoach.review import seeding, tracker
     from leercoach.review.management import migrate_quietly
 
     migrate_quietly()
@@ -84,6 +83,17 @@ def seed(conversations: int) -> None:
     finally:
         raw.close()
     print(f"\nGeschreven in {time.perf_counter() - start:.0f} s (COPY).")
+    sync()
+
+
+def sync() -> None:
+    """Folds the events into the summary (resumes where an interrupted run stopped)."""
+    if "DJANGO_SETTINGS_MODULE" not in os.environ:
+        _configure()
+    from django.db import connection
+
+    from leercoach.review import summary
+
     start = time.perf_counter()
     read = summary.sync()
     seconds = time.perf_counter() - start
@@ -174,12 +184,15 @@ def _p95(times):
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m leercoach.review.bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=("seed", "run"))
+    parser.add_argument("command", choices=("seed", "sync", "run"))
     parser.add_argument("--conversations", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=40)
     args = parser.parse_args(argv)
     if args.command == "seed":
         seed(args.conversations)
+        return 0
+    if args.command == "sync":
+        sync()
         return 0
     return run(args.repeat)
 

@@ -12,7 +12,7 @@ from django.db import models
 
 class User(AbstractUser):
     class Role(models.TextChoices):
-        REVIEWER = "reviewer", "reviewer (HR)"
+        REVIEWER = "reviewer", "reviewer"
         ANALYST = "analyst", "analist"
         ADMIN = "admin", "beheerder"
 

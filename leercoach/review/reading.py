@@ -122,6 +122,10 @@ class Turn:
     coaching: Optional[CoachingStep] = None
 
     @property
+    def topic_title(self) -> str:
+        return topic_title(self.topic) if self.topic else ""
+
+    @property
     def moment(self) -> dt.datetime:
         return dt.datetime.fromtimestamp(self.at or 0, tz=dt.timezone.utc)
 

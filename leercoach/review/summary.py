@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections import defaultdict
 from typing import Dict, List, Set, Tuple
 
 import sqlalchemy as sa

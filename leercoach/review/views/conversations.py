@@ -34,7 +34,6 @@ def conversation_list(request):
     keep.pop("pagina", None)
     return render(request, "review/conversations.html", {
         "form": found.form, "page": page, "filters": keep.urlencode(), "count": page.paginator.count,
-        "topic_title": reading.topic_title,
     })
 
 
@@ -67,7 +66,6 @@ def transcript(request, number: int):
     return render(request, "review/transcript.html", {
         "conversation": conversation, "turns": reading.turns(stored), "form": form,
         "previous": previous, "following": following, "filters": request.GET.urlencode(),
-        "topic_title": reading.topic_title,
     })
 
 

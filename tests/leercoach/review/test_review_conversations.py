@@ -8,7 +8,7 @@ import json
 from django.test import TestCase
 from django.urls import reverse
 
-from leercoach.review import audit_log, seeding
+from leercoach.review import audit_log, seeding, summary, tracker
 from leercoach.review.models import Conversation
 from tests.leercoach.review.support import logged_in, now, store
 
@@ -66,8 +66,8 @@ class ListTests(TestCase):
     def test_paging(self):
         at = now() - 30 * DAY
         for index in range(30):
-            seeding.insert(__import__("leercoach.review.tracker", fromlist=["engine"]).engine(), f"{index:032x}",
-                           seeding.answered("hoi", "greet", at + index))
+            seeding.insert(tracker.engine(), f"{index:032x}", seeding.answered("hoi", "greet", at + index))
+        summary.sync()
         numbers, page = self.numbers()
         assert page.context["count"] == 33 and len(numbers) == 25
         second, _ = self.numbers(pagina=2)
@@ -133,7 +133,6 @@ class TranscriptTests(TestCase):
 
     def test_a_conversation_erased_from_the_store_is_gone_from_the_app(self):
         from leercoach.privacy.store import events
-        from leercoach.review import tracker
         with tracker.engine().begin() as connection:
             connection.execute(events.delete().where(events.c.sender_id == "4" * 32))
         assert self.client.get(reverse("review:transcript", args=[self.conversation.pk])).status_code == 404

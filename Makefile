@@ -13,7 +13,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONWARNINGS := ignore
 
 .PHONY: help install venv deps spacy-model browser doctor train run shell validate test \
-        test-unit test-conversations test-nlu test-servers eval-nlu crossval lock clean \
+        test-unit test-conversations test-nlu test-servers eval-nlu crossval lock clean purge \
         review review-user seed-review bench-review
 
 help:  ## list the commands
@@ -72,7 +72,11 @@ shell:  ## chat with Leercoach in the terminal
 validate:  ## rasa data validate, failing on any warning
 	$(RASA) data validate --fail-on-warnings
 
-test: validate test-unit train test-conversations test-nlu test-servers  ## all checks (as CI runs them)
+test: lint validate test-unit train test-conversations test-nlu test-servers  ## all checks (as CI runs them)
+
+lint:  ## ruff: lint and format check (ruff.toml); `ruff format .` fixes the format
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 test-unit:  ## pytest for the project's own code and the actions (no servers needed)
 	$(PY) -m pytest -q
@@ -85,6 +89,9 @@ test-nlu: train  ## holdout accuracy and out-of-scope rejection above the thresh
 
 test-servers: train  ## make run and the chat widget (headless Chromium) against real servers
 	$(PY) -m pytest -m servers -q
+
+purge:  ## delete conversations past the retention period (LEERCOACH_RETENTION_DAYS, default 180)
+	$(PY) -m leercoach.privacy purge
 
 eval-nlu:  ## train on data/ only, parse the holdout, write reports/nlu/
 	$(PY) -m leercoach.evaluation.nlu --report reports/nlu

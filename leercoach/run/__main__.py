@@ -6,6 +6,7 @@ the action server's port is the one in the endpoints file
 (LEERCOACH_ENDPOINTS, default endpoints.yml). Allowed browser origins for
 the widget: LEERCOACH_ALLOWED_ORIGINS (space separated; default the demo page).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -16,6 +17,8 @@ import sys
 import time
 from pathlib import Path
 
+from leercoach.privacy.pseudonym import ensure_local_key
+from leercoach.run import daily_purge
 from leercoach.run.model import LaunchError, ensure_model
 from leercoach.run.servers import Servers, action_port, child_environment, ensure_port_free, python_module
 from leercoach.settings import PROJECT_ROOT
@@ -34,6 +37,7 @@ def _port(variable: str, default: int) -> int:
 def _stop_on_termination() -> None:
     """`kill` or a closed terminal stops the servers too, not only Ctrl-C: each server runs
     in its own session, so without this they would keep their ports."""
+
     def interrupt(signum, frame):
         raise KeyboardInterrupt
 
@@ -41,10 +45,26 @@ def _stop_on_termination() -> None:
     signal.signal(signal.SIGHUP, interrupt)
 
 
+def prepare_privacy() -> None:
+    """A first run needs no set-up: a local pseudonym key (unless LEERCOACH_PSEUDONYM_KEY is
+    set), and conversations past the retention period go before anything starts."""
+    if not os.environ.get("LEERCOACH_PSEUDONYM_KEY"):
+        ensure_local_key()
+    try:
+        print(daily_purge.purge_once(ENDPOINTS))
+    except Exception as problem:  # the store is checked again by the servers; say it once here
+        raise LaunchError(f"De gespreksopslag in {ENDPOINTS.name} is niet bereikbaar: {problem}") from None
+
+
 def start_action_server(servers: Servers) -> int:
     port = action_port(ENDPOINTS)
     ensure_port_free(port, "actieserver; de poort staat in endpoints.yml")
-    server = servers.start("actieserver", python_module("rasa", "run", "actions", "--port", str(port)))
+    # The action server reads the same store for "download mijn gesprek".
+    server = servers.start(
+        "actieserver",
+        python_module("rasa", "run", "actions", "--port", str(port)),
+        extra_env={"LEERCOACH_ENDPOINTS": str(ENDPOINTS)},
+    )
     servers.wait_until_up(server, f"http://127.0.0.1:{port}/health", timeout=120)
     return port
 
@@ -61,22 +81,44 @@ def serve() -> None:
     ):
         ensure_port_free(port, what)
     model = ensure_model()
-    origins = os.environ.get("LEERCOACH_ALLOWED_ORIGINS", f"http://localhost:{widget_port} http://127.0.0.1:{widget_port}").split()
+    origins = os.environ.get(
+        "LEERCOACH_ALLOWED_ORIGINS", f"http://localhost:{widget_port} http://127.0.0.1:{widget_port}"
+    ).split()
 
+    prepare_privacy()
     servers = Servers()
     _stop_on_termination()
+    purger = daily_purge.DailyPurge(ENDPOINTS)
     try:
         start_action_server(servers)
-        rasa = servers.start("Rasa-server", python_module(
-            "rasa", "run", "--model", str(model), "--endpoints", str(ENDPOINTS),
-            "--credentials", str(PROJECT_ROOT / "credentials.yml"),
-            "--port", str(rasa_port), "--cors", *origins,
-        ))
+        rasa = servers.start(
+            "Rasa-server",
+            python_module(
+                "rasa",
+                "run",
+                "--model",
+                str(model),
+                "--endpoints",
+                str(ENDPOINTS),
+                "--credentials",
+                str(PROJECT_ROOT / "credentials.yml"),
+                "--port",
+                str(rasa_port),
+                "--cors",
+                *origins,
+            ),
+        )
         servers.wait_until_up(rasa, f"http://127.0.0.1:{rasa_port}/", timeout=300)
-        widget = servers.start("intranetdemo", python_module(
-            "leercoach.widget.server", "--port", str(widget_port),
-            "--rasa-url", f"http://localhost:{rasa_port}",
-        ))
+        widget = servers.start(
+            "intranetdemo",
+            python_module(
+                "leercoach.widget.server",
+                "--port",
+                str(widget_port),
+                "--rasa-url",
+                f"http://localhost:{rasa_port}",
+            ),
+        )
         servers.wait_until_up(widget, f"http://127.0.0.1:{widget_port}/", timeout=30)
         review = servers.start("HR-review", python_module("leercoach.review", "serve", "--port", str(review_port)))
         servers.wait_until_up(review, f"http://127.0.0.1:{review_port}/inloggen/", timeout=120)
@@ -85,6 +127,7 @@ def serve() -> None:
         print(f"Leercoach draait. Open de intranetdemo met de chatwidget: http://localhost:{widget_port}/")
         print(f"REST-kanaal:  POST http://localhost:{rasa_port}/webhooks/rest/webhook")
         print(f"HR-review:    http://localhost:{review_port}/ (een account: make review-user)")
+        purger.start()
         print(f"Logs: {servers.running[0].log.parent}   Stoppen: Ctrl-C")
         while (stopped := servers.first_exited()) is None:
             time.sleep(1)
@@ -92,11 +135,13 @@ def serve() -> None:
     except KeyboardInterrupt:
         print("\nLeercoach stopt …")
     finally:
+        purger.stop()
         servers.stop_all()
 
 
 def shell() -> None:
     model = ensure_model()
+    prepare_privacy()
     servers = Servers()
     _stop_on_termination()
     try:

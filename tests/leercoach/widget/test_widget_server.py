@@ -1,4 +1,6 @@
 """The demo/static server of the chat widget (python -m leercoach.widget.server)."""
+
+import html
 import socket
 import subprocess
 import sys
@@ -8,6 +10,7 @@ import urllib.request
 
 import pytest
 
+from leercoach import content
 from leercoach.settings import PROJECT_ROOT
 from leercoach.widget.server import DemoSite, make_server, text_to_html
 
@@ -34,14 +37,14 @@ def get(url):
 
 
 def test_demo_page_embeds_the_widget_with_one_script_tag(site_url):
-    status, headers, page = get(site_url + "/")
+    status, _headers, page = get(site_url + "/")
     assert status == 200
     assert page.count("<script") == 1
     assert 'src="/widget/leercoach-widget.js"' in page
     assert 'data-server="http://localhost:5005"' in page
     assert 'data-privacy-url="/privacy"' in page
     # The short privacy notice from the content files, as an attribute value.
-    assert 'data-privacy-text="Leercoach bewaart dit gesprek zonder je naam.' in page
+    assert f'data-privacy-text="{html.escape(content.privacy_text("short"), quote=True)}"' in page
 
 
 def test_demo_page_only_lets_the_widget_talk_to_rasa(site_url):
@@ -54,7 +57,7 @@ def test_demo_page_only_lets_the_widget_talk_to_rasa(site_url):
 def test_privacy_page_shows_the_full_text_with_the_configured_values(site_url):
     status, _, page = get(site_url + "/privacy")
     assert status == 200
-    assert "We bewaren een gesprek 90 dagen." in page
+    assert "90 dagen na je laatste bericht" in page
     assert "Team HR &lt;hr@noordhaven.example&gt;" in page
     assert "<h2>Wat bewaren we?</h2>" in page
     assert "{" not in page, "no placeholder is left unfilled"
@@ -72,7 +75,10 @@ def test_widget_files_are_served_with_their_type(site_url, path, content_type):
     assert "Leercoach" in body
 
 
-@pytest.mark.parametrize("path", ["/server.py", "/widget/../server.py", "/widget/", "/static/leercoach-widget.js", "/%2e%2e/pytest.ini"])
+@pytest.mark.parametrize(
+    "path",
+    ["/server.py", "/widget/../server.py", "/widget/", "/static/leercoach-widget.js", "/%2e%2e/pytest.ini"],
+)
 def test_nothing_but_the_known_routes_is_served(site_url, path):
     status, _, body = get(site_url + path)
     assert status == 404
@@ -94,7 +100,10 @@ def test_a_port_in_use_gives_one_clear_line():
         port = taken.getsockname()[1]
         result = subprocess.run(
             [sys.executable, "-m", "leercoach.widget.server", "--port", str(port)],
-            cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60,
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
     assert result.returncode != 0
     assert result.stderr.strip().splitlines() == [
@@ -105,7 +114,10 @@ def test_a_port_in_use_gives_one_clear_line():
 def test_a_rasa_url_that_is_not_http_is_refused():
     result = subprocess.run(
         [sys.executable, "-m", "leercoach.widget.server", "--port", "0", "--rasa-url", "localhost:5005"],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 2
     assert "--rasa-url" in result.stderr and "Traceback" not in result.stderr

@@ -1,10 +1,11 @@
 """`python -m leercoach.review <command>`: Django's manage.py for the review app.
 
-  serve [--port N]                       migrate, then gunicorn on LEERCOACH_REVIEW_PORT (8090)
-  adduser NAME --role reviewer|analyst|admin   password from standard input (asks on a terminal)
-  sync                                   read new events from the tracker store into the summary
-  seed_review / bench_review             100,000 conversations in PostgreSQL, and the benchmark
+serve [--port N]                       migrate, then gunicorn on LEERCOACH_REVIEW_PORT (8090)
+adduser NAME --role reviewer|analyst|admin   password from standard input (asks on a terminal)
+sync                                   read new events from the tracker store into the summary
+seed_review / bench_review             100,000 conversations in PostgreSQL, and the benchmark
 """
+
 import os
 import sys
 

@@ -8,6 +8,7 @@ Rasa's `events` table and the review app's own tables side by side, as in produc
     python -m leercoach.review.bench sync                            resume an interrupted sync
     python -m leercoach.review.bench run [--repeat 40]               p95 server time per page
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,15 +32,22 @@ def _configure() -> None:
     STATE.mkdir(parents=True, exist_ok=True)
     endpoints = STATE / "endpoints.yml"
     endpoints.write_text(f"tracker_store:\n  type: SQL\n  url: {SERVER}/{DATABASE}\n")
-    os.environ.update({"LEERCOACH_ENDPOINTS": str(endpoints), "LEERCOACH_REVIEW_STATE_DIR": str(STATE),
-                       "LEERCOACH_REVIEW_DATABASE_URL": f"{SERVER}/{DATABASE}",
-                       "DJANGO_SETTINGS_MODULE": "leercoach.review.settings"})
+    os.environ.update(
+        {
+            "LEERCOACH_ENDPOINTS": str(endpoints),
+            "LEERCOACH_REVIEW_STATE_DIR": str(STATE),
+            "LEERCOACH_REVIEW_DATABASE_URL": f"{SERVER}/{DATABASE}",
+            "DJANGO_SETTINGS_MODULE": "leercoach.review.settings",
+        }
+    )
     import django
+
     django.setup()
 
 
 def _recreate_database() -> None:
     import psycopg2
+
     connection = psycopg2.connect(f"{SERVER}/postgres")
     connection.autocommit = True
     with connection.cursor() as cursor:
@@ -69,15 +77,32 @@ def seed(conversations: int) -> None:
                 begun = now - rng.uniform(0, 170) * 86400
                 for event in seeding.synthetic(rng, begun, rng.choice(channels)):
                     row = seeding.row(f"{index:032x}", event)
-                    buffer.write("\t".join(_copy_value(row[c]) for c in
-                                           ("sender_id", "type_name", "timestamp", "intent_name", "action_name", "data")))
+                    buffer.write(
+                        "\t".join(
+                            _copy_value(row[c])
+                            for c in (
+                                "sender_id",
+                                "type_name",
+                                "timestamp",
+                                "intent_name",
+                                "action_name",
+                                "data",
+                            )
+                        )
+                    )
                     buffer.write("\n")
                     written += 1
             buffer.seek(0)
-            cursor.copy_expert("COPY events (sender_id, type_name, timestamp, intent_name, action_name, data) "
-                               "FROM STDIN", buffer)
+            cursor.copy_expert(
+                "COPY events (sender_id, type_name, timestamp, intent_name, action_name, data) FROM STDIN",
+                buffer,
+            )
             raw.commit()
-            print(f"\r{min(first + 5000, conversations):>7} gesprekken, {written:>9} gebeurtenissen", end="", flush=True)
+            print(
+                f"\r{min(first + 5000, conversations):>7} gesprekken, {written:>9} gebeurtenissen",
+                end="",
+                flush=True,
+            )
         cursor.execute("ANALYZE events")
         raw.commit()
     finally:
@@ -138,7 +163,9 @@ def run(repeat: int) -> int:
     account.save()
     client = Client()
     client.post("/inloggen/", {"username": "bench", "password": password})
-    Conversation.objects.filter(pk__in=Conversation.objects.order_by("?").values("pk")[:3000]).update(status="moet_beter")
+    Conversation.objects.filter(pk__in=Conversation.objects.order_by("?").values("pk")[:3000]).update(
+        status="moet_beter"
+    )
     today = dt.date.today()
     values = {"today": today.isoformat(), "month_ago": (today - dt.timedelta(days=30)).isoformat()}
     pages = {name: url.format(**values) for name, url in PAGES.items()}
@@ -147,18 +174,25 @@ def run(repeat: int) -> int:
     for name, url in pages.items():
         results[name] = _time(client, [url] * repeat)
     results["transcript (verschillende gesprekken)"] = _time(client, [f"/gesprekken/{n}/" for n in numbers])
-    results["Inzichten, koud (cache leeg)"] = _time(client, ["/inzichten/"] * max(5, repeat // 4), before=cache.clear)
+    results["Inzichten, koud (cache leeg)"] = _time(
+        client, ["/inzichten/"] * max(5, repeat // 4), before=cache.clear
+    )
     results["Inzichten, warm"] = _time(client, ["/inzichten/"] * repeat)
-    results["Inzichten: grafiek, koud"] = _time(client, ["/inzichten/onderwerpen.svg"] * max(5, repeat // 4),
-                                                before=cache.clear)
-    print(f"\n{Conversation.objects.count():,} gesprekken; server-tijd per verzoek (Django test client, in proces)")
+    results["Inzichten: grafiek, koud"] = _time(
+        client, ["/inzichten/onderwerpen.svg"] * max(5, repeat // 4), before=cache.clear
+    )
+    print(
+        f"\n{Conversation.objects.count():,} gesprekken; server-tijd per verzoek (Django test client, in proces)"
+    )
     print(f"{'pagina':42} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
     worst = 0.0
     for name, times in results.items():
         p95 = _p95(times)
         worst = max(worst, p95)
         print(f"{name:42} {statistics.median(times):8.0f} {p95:8.0f} {max(times):8.0f}")
-    print(f"\nDoel p95 ≤ {TARGET_MS} ms: {'gehaald' if worst <= TARGET_MS else 'NIET gehaald'} (slechtste p95 {worst:.0f} ms)")
+    print(
+        f"\nDoel p95 ≤ {TARGET_MS} ms: {'gehaald' if worst <= TARGET_MS else 'NIET gehaald'} (slechtste p95 {worst:.0f} ms)"
+    )
     return 0
 
 
@@ -178,12 +212,15 @@ def _time(client, urls, before=None):
 
 def _p95(times):
     ordered = sorted(times)
-    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m leercoach.review.bench", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m leercoach.review.bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("command", choices=("seed", "sync", "run"))
     parser.add_argument("--conversations", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=40)

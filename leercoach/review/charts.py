@@ -1,5 +1,6 @@
 """Server-side SVG charts (matplotlib, no script, no CDN) of the Inzichten figures; only rows that
 are not suppressed are drawn."""
+
 from __future__ import annotations
 
 import io
@@ -7,22 +8,33 @@ import io
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-from leercoach.review.insights import Figure  # noqa: E402
+from leercoach.review.insights import Figure
 
-matplotlib.rcParams.update({"svg.fonttype": "none", "font.size": 10, "axes.spines.top": False,
-                            "axes.spines.right": False, "svg.hashsalt": "leercoach"})
+matplotlib.rcParams.update(
+    {
+        "svg.fonttype": "none",
+        "font.size": 10,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "svg.hashsalt": "leercoach",
+    }
+)
 COLOURS = ["#1f5f99", "#e07b00"]  # contrast ≥ 4.5:1 on white
 LINE_CHARTS = {"per_dag", "per_week", "fallback"}
 
 
 def svg(figure: Figure) -> bytes:
     rows = figure.shown
-    fig, ax = plt.subplots(figsize=(7.5, 3.6 if figure.name in LINE_CHARTS else max(2.2, 0.32 * len(rows) + 1)))
+    fig, ax = plt.subplots(
+        figsize=(7.5, 3.6 if figure.name in LINE_CHARTS else max(2.2, 0.32 * len(rows) + 1))
+    )
     try:
         if not rows:
-            ax.text(0.5, 0.5, "te weinig gesprekken om te tonen", ha="center", va="center", transform=ax.transAxes)
+            ax.text(
+                0.5, 0.5, "te weinig gesprekken om te tonen", ha="center", va="center", transform=ax.transAxes
+            )
             ax.set_axis_off()
         elif figure.name in LINE_CHARTS:
             labels = [r.label for r in rows]

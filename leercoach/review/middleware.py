@@ -1,4 +1,5 @@
 """Content-Security-Policy on every response (Django 5.2 has no built-in CSP yet), and the idle timeout."""
+
 from __future__ import annotations
 
 import time

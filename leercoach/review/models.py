@@ -4,6 +4,7 @@
 incrementally by leercoach.review.summary.sync(): the list, its filters and Inzichten query
 these small indexed tables instead of scanning millions of JSON events.
 """
+
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser

@@ -1,4 +1,5 @@
 """Django's password checks (settings.AUTH_PASSWORD_VALIDATORS) with the reasons in Dutch."""
+
 from __future__ import annotations
 
 from typing import List
@@ -16,5 +17,9 @@ def problems(password: str, user) -> List[str]:
     try:
         password_validation.validate_password(password, user)
     except ValidationError as refused:
-        return list(dict.fromkeys(text(e.code if e.code in _KNOWN else "password_invalid") for e in refused.error_list))
+        return list(
+            dict.fromkeys(
+                text(e.code if e.code in _KNOWN else "password_invalid") for e in refused.error_list
+            )
+        )
     return []

@@ -3,6 +3,7 @@
 One reading for the transcript page and for the summary sync, so a mark in the list (fallback,
 clarification, coaching step, feedback) always matches what the transcript shows.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,7 +19,12 @@ FALLBACK_INTENT = "nlu_fallback"
 FALLBACK_ACTION = "action_fallback"
 FEEDBACK_INTENT = "answer_feedback"
 FEEDBACK_VALUES = ("up", "down")
-PHASE_SLOT, CHOSEN_SLOT, PLAN_SLOT, TOPIC_SLOT = "coaching_phase", "routes_chosen", "coaching_plan", "last_topic"
+PHASE_SLOT, CHOSEN_SLOT, PLAN_SLOT, TOPIC_SLOT = (
+    "coaching_phase",
+    "routes_chosen",
+    "coaching_plan",
+    "last_topic",
+)
 
 
 @dataclass(frozen=True)
@@ -41,7 +47,8 @@ def user_message(event: dict) -> UserMessage:
     if intent == FALLBACK_INTENT:
         thresholds = settings.fallback_thresholds()
         clarification = clarification_candidates(
-            parse.get("intent_ranking") or [], thresholds.threshold, thresholds.ambiguity_threshold)
+            parse.get("intent_ranking") or [], thresholds.threshold, thresholds.ambiguity_threshold
+        )
     feedback = None
     if intent == FEEDBACK_INTENT:
         values = [e.get("value") for e in parse.get("entities") or [] if e.get("entity") == "feedback"]
@@ -80,7 +87,9 @@ class CoachingStep:
 def coaching_step(event: dict) -> Optional[CoachingStep]:
     name, value = event.get("name"), event.get("value")
     if name == PHASE_SLOT and value in ("questions", "routes", "done"):
-        return CoachingStep(started=value == "questions", questions_done=value == "routes", plan_made=value == "done")
+        return CoachingStep(
+            started=value == "questions", questions_done=value == "routes", plan_made=value == "done"
+        )
     if name == CHOSEN_SLOT and value:
         return CoachingStep(routes_chosen=tuple(str(v) for v in value))
     if name == PLAN_SLOT and value:
@@ -92,10 +101,79 @@ _WORD = re.compile(r"[a-zà-ÿ]+")
 _REDACTION_TOKEN = re.compile(r"\[[A-Z-]+\]")
 # Words that say nothing about what was asked; without them similar questions share a key.
 _STOPWORDS = frozenset(
-    "de het een en of ik je jij u we wij ze zij hij mijn jouw is ben zijn was wat hoe waar wie "
-    "waarom wanneer welke kan kun kunt mag moet wil wilt heb hebt heeft er in op aan van voor met "
-    "om te tot bij naar over dat dit die deze niet geen ook nog al dan als maar me mij mn graag "
-    "eens even toch dus zo".split()
+    [
+        "de",
+        "het",
+        "een",
+        "en",
+        "of",
+        "ik",
+        "je",
+        "jij",
+        "u",
+        "we",
+        "wij",
+        "ze",
+        "zij",
+        "hij",
+        "mijn",
+        "jouw",
+        "is",
+        "ben",
+        "zijn",
+        "was",
+        "wat",
+        "hoe",
+        "waar",
+        "wie",
+        "waarom",
+        "wanneer",
+        "welke",
+        "kan",
+        "kun",
+        "kunt",
+        "mag",
+        "moet",
+        "wil",
+        "wilt",
+        "heb",
+        "hebt",
+        "heeft",
+        "er",
+        "in",
+        "op",
+        "aan",
+        "van",
+        "voor",
+        "met",
+        "om",
+        "te",
+        "tot",
+        "bij",
+        "naar",
+        "over",
+        "dat",
+        "dit",
+        "die",
+        "deze",
+        "niet",
+        "geen",
+        "ook",
+        "nog",
+        "al",
+        "dan",
+        "als",
+        "maar",
+        "me",
+        "mij",
+        "mn",
+        "graag",
+        "eens",
+        "even",
+        "toch",
+        "dus",
+        "zo",
+    ]
 )
 
 
@@ -138,7 +216,9 @@ def turns(stored_events: List[dict]) -> List[Turn]:
         kind = event.get("event")
         if kind == "user":
             message = user_message(event)
-            last_user = Turn("user", message.text, event.get("timestamp", 0.0), message, topic_of(message.intent))
+            last_user = Turn(
+                "user", message.text, event.get("timestamp", 0.0), message, topic_of(message.intent)
+            )
             result.append(last_user)
         elif kind == "bot":
             buttons = [b.get("title", "") for b in (event.get("data") or {}).get("buttons") or []]

@@ -6,6 +6,7 @@ LEERCOACH_REVIEW_SECRET_KEY, LEERCOACH_REVIEW_ALLOWED_HOSTS and, behind a TLS pr
 LEERCOACH_REVIEW_PROXY_SSL_HEADER=1. The tracker store it reads is the one in the endpoints file
 Rasa reads (LEERCOACH_ENDPOINTS).
 """
+
 from __future__ import annotations
 
 import os
@@ -86,16 +87,20 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "leercoach.review.urls"
 WSGI_APPLICATION = "leercoach.review.wsgi.application"
-TEMPLATES = [{
-    "BACKEND": "django.template.backends.django.DjangoTemplates",
-    "DIRS": [],
-    "APP_DIRS": True,
-    "OPTIONS": {"context_processors": [
-        "django.template.context_processors.request",
-        "django.contrib.auth.context_processors.auth",
-        "django.contrib.messages.context_processors.messages",
-    ]},
-}]
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
 
 DATABASES = {"default": _database(os.environ.get("LEERCOACH_REVIEW_DATABASE_URL", "").strip())}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -165,8 +170,12 @@ STATIC_ROOT = STATE_DIR / "review-static"
 WHITENOISE_USE_FINDERS = True  # serve the app's own static files without a collectstatic step
 
 # Inzichten and its charts are computed once a minute and shared by all gunicorn workers.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-                      "LOCATION": STATE_DIR / "review-cache"}}
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": STATE_DIR / "review-cache",
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -1,4 +1,5 @@
 """Logins, failed logins and lockouts go to the audit log (leercoach.privacy.audit)."""
+
 from __future__ import annotations
 
 from axes.signals import user_locked_out

@@ -5,6 +5,7 @@ folds them into Conversation / TopicHit / RouteChoice / UnansweredQuestion. Conv
 left the tracker store (retention purge, erasure) leave the summary too: by the same retention
 rule, and by a comparison with the store whenever the audit log shows a new erasure or purge.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,8 +20,14 @@ from leercoach import settings
 from leercoach.privacy import audit
 from leercoach.privacy.store import events as events_table
 from leercoach.review import reading, tracker
-from leercoach.review.models import (Conversation, HandoffRequest, RouteChoice, SyncState, TopicHit,
-                                     UnansweredQuestion)
+from leercoach.review.models import (
+    Conversation,
+    HandoffRequest,
+    RouteChoice,
+    SyncState,
+    TopicHit,
+    UnansweredQuestion,
+)
 
 BATCH = 20_000
 SEARCH_TEXT_LIMIT = 20_000  # characters of user text kept per conversation for the search box
@@ -35,10 +42,13 @@ class _Batch:
 
     def __init__(self, senders: List[str]) -> None:
         self.conversations: Dict[str, Conversation] = {
-            c.sender_id: c for c in Conversation.objects.filter(sender_id__in=senders)}
+            c.sender_id: c for c in Conversation.objects.filter(sender_id__in=senders)
+        }
         self.known = set(self.conversations)
         self.hits: Dict[Tuple[str, str], TopicHit] = {}
-        for hit in TopicHit.objects.filter(conversation__sender_id__in=self.known).select_related("conversation"):
+        for hit in TopicHit.objects.filter(conversation__sender_id__in=self.known).select_related(
+            "conversation"
+        ):
             self.hits[(hit.conversation.sender_id, hit.topic)] = hit
         self.new_hits: Set[Tuple[str, str]] = set()
         self.routes: Set[Tuple[str, str]] = set()
@@ -47,7 +57,9 @@ class _Batch:
     def conversation(self, sender_id: str, event: dict) -> Conversation:
         if sender_id not in self.conversations:
             at = _at(event.get("timestamp"))
-            self.conversations[sender_id] = Conversation(sender_id=sender_id, started_at=at, last_at=at, pending={})
+            self.conversations[sender_id] = Conversation(
+                sender_id=sender_id, started_at=at, last_at=at, pending={}
+            )
         return self.conversations[sender_id]
 
     def hit(self, sender_id: str, topic: str) -> TopicHit:
@@ -86,8 +98,11 @@ class _Batch:
             summary.fallbacks += 1
             self.unanswered.append((sender_id, message.text))
         topic = reading.topic_of(message.intent)
-        summary.pending = {"text": message.text[:500], "marked": message.fallback or bool(message.clarification),
-                           "topic": topic}
+        summary.pending = {
+            "text": message.text[:500],
+            "marked": message.fallback or bool(message.clarification),
+            "topic": topic,
+        }
         if topic:
             summary.last_topic = topic
             self.hit(sender_id, topic).messages += 1
@@ -121,9 +136,23 @@ class _Batch:
     def save(self) -> None:
         new = [c for s, c in self.conversations.items() if s not in self.known]
         Conversation.objects.bulk_create(new, batch_size=2000)
-        fields = ["channel", "last_at", "user_messages", "fallbacks", "clarifications", "coaching_started",
-                  "questions_done", "route_chosen", "plan_made", "feedback_up", "feedback_down", "search_text",
-                  "last_event_id", "last_topic", "pending"]
+        fields = [
+            "channel",
+            "last_at",
+            "user_messages",
+            "fallbacks",
+            "clarifications",
+            "coaching_started",
+            "questions_done",
+            "route_chosen",
+            "plan_made",
+            "feedback_up",
+            "feedback_down",
+            "search_text",
+            "last_event_id",
+            "last_topic",
+            "pending",
+        ]
         Conversation.objects.bulk_update([self.conversations[s] for s in self.known], fields, batch_size=2000)
         ids = {s: c.pk for s, c in self.conversations.items()}
         if any(ids[s] is None for s, _ in self.new_hits):  # databases that do not return new ids
@@ -136,11 +165,18 @@ class _Batch:
         old = [h for k, h in self.hits.items() if k not in self.new_hits]
         TopicHit.objects.bulk_update(old, ["messages", "feedback_up", "feedback_down"], batch_size=5000)
         RouteChoice.objects.bulk_create(
-            [RouteChoice(conversation_id=ids[s], route=r) for s, r in self.routes], batch_size=5000,
-            ignore_conflicts=True)
+            [RouteChoice(conversation_id=ids[s], route=r) for s, r in self.routes],
+            batch_size=5000,
+            ignore_conflicts=True,
+        )
         UnansweredQuestion.objects.bulk_create(
-            [UnansweredQuestion(conversation_id=ids[s], text=t[:500], group_key=reading.group_key(t))
-             for s, t in self.unanswered if t], batch_size=5000)
+            [
+                UnansweredQuestion(conversation_id=ids[s], text=t[:500], group_key=reading.group_key(t))
+                for s, t in self.unanswered
+                if t
+            ],
+            batch_size=5000,
+        )
 
 
 CHECK_SECONDS = 5  # a page request looks for new events at most this often per process
@@ -201,15 +237,19 @@ def forget_gone() -> None:
     if newest > state.last_audit_id:
         with tracker.reading() as connection:
             kept = {row[0] for row in connection.execute(sa.select(events_table.c.sender_id).distinct())}
-        gone = [pk for pk, sender in Conversation.objects.values_list("pk", "sender_id") if sender not in kept]
+        gone = [
+            pk for pk, sender in Conversation.objects.values_list("pk", "sender_id") if sender not in kept
+        ]
         for start in range(0, len(gone), 500):
-            Conversation.objects.filter(pk__in=gone[start:start + 500]).delete()
+            Conversation.objects.filter(pk__in=gone[start : start + 500]).delete()
         SyncState.objects.filter(pk=state.pk).update(last_audit_id=newest)
 
 
 def _newest_removal() -> int:
     store = tracker.engine()
     audit.ensure_table(store)
-    query = sa.select(sa.func.max(audit.audit_log.c.id)).where(audit.audit_log.c.action.in_(("erasure", "purge")))
+    query = sa.select(sa.func.max(audit.audit_log.c.id)).where(
+        audit.audit_log.c.action.in_(("erasure", "purge"))
+    )
     with tracker.reading() as connection:
         return connection.execute(query).scalar() or 0

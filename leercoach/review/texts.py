@@ -1,4 +1,5 @@
 """The review app's Dutch texts from texts.yml (one source; HR may change them)."""
+
 from __future__ import annotations
 
 from functools import lru_cache

@@ -4,6 +4,7 @@ Every read runs in a read-only transaction (PostgreSQL) or with `PRAGMA query_on
 a bug here cannot change a conversation; the one write path is erasure, which goes through
 leercoach.privacy.erasure.
 """
+
 from __future__ import annotations
 
 import json
@@ -44,8 +45,12 @@ def newest_event_id() -> int:
 
 def events_after(event_id: int, limit: int) -> List[Tuple[int, str, dict]]:
     """(id, sender_id, event) for the next `limit` events after `event_id`, oldest first."""
-    query = (sa.select(events.c.id, events.c.sender_id, events.c.data)
-             .where(events.c.id > event_id).order_by(events.c.id).limit(limit))
+    query = (
+        sa.select(events.c.id, events.c.sender_id, events.c.data)
+        .where(events.c.id > event_id)
+        .order_by(events.c.id)
+        .limit(limit)
+    )
     with reading() as connection:
         return [(row.id, row.sender_id, json.loads(row.data)) for row in connection.execute(query)]
 

@@ -5,8 +5,11 @@ from leercoach.review.views import admin, conversations, handoffs, home, insight
 
 pages = [
     path("", home.home, name="home"),
-    path("inloggen/", auth_views.LoginView.as_view(template_name="review/login.html", redirect_authenticated_user=True),
-         name="login"),
+    path(
+        "inloggen/",
+        auth_views.LoginView.as_view(template_name="review/login.html", redirect_authenticated_user=True),
+        name="login",
+    ),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("gesprekken/", conversations.conversation_list, name="conversations"),
     path("gesprekken/<int:number>/", conversations.transcript, name="transcript"),

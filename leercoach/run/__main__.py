@@ -120,7 +120,9 @@ def serve() -> None:
             ),
         )
         servers.wait_until_up(widget, f"http://127.0.0.1:{widget_port}/", timeout=30)
-        review = servers.start("HR-review", python_module("leercoach.review", "serve", "--port", str(review_port)))
+        review = servers.start(
+            "HR-review", python_module("leercoach.review", "serve", "--port", str(review_port))
+        )
         servers.wait_until_up(review, f"http://127.0.0.1:{review_port}/inloggen/", timeout=120)
 
         print()

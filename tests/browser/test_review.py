@@ -4,6 +4,7 @@ Log in, filter, open a transcript (the PII of a seeded conversation is not on th
 mark it reviewed, export, Inzichten with its charts, lockout; axe-core on every page.
 Screenshots go to reports/browser/review/ (LEERCOACH_REVIEW_SCREENSHOTS=docs/review for the README).
 """
+
 from __future__ import annotations
 
 import os
@@ -16,11 +17,11 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+from widget_support import PROJECT_ROOT, REPORTS, run_axe
 
 from leercoach.privacy.store import engine_from_endpoints
 from leercoach.review import seeding
 from tests.support import free_port
-from widget_support import PROJECT_ROOT, REPORTS, run_axe
 
 PASSWORD = "een lang genoeg wachtwoord 42"
 RAW_PII = "Ik ben Jan de Vries, bel me op 06-12345678 over mijn opleiding"
@@ -32,9 +33,16 @@ def review(tmp_path_factory):
     """gunicorn with the review app on a free port, its own SQLite DB, a seeded tracker store."""
     state = tmp_path_factory.mktemp("review")
     endpoints = state / "endpoints.yml"
-    endpoints.write_text(f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {state / 'conversations.db'}\n")
-    env = {**os.environ, "LEERCOACH_ENDPOINTS": str(endpoints), "LEERCOACH_REVIEW_STATE_DIR": str(state),
-           "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(PROJECT_ROOT)}
+    endpoints.write_text(
+        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {state / 'conversations.db'}\n"
+    )
+    env = {
+        **os.environ,
+        "LEERCOACH_ENDPOINTS": str(endpoints),
+        "LEERCOACH_REVIEW_STATE_DIR": str(state),
+        "RASA_TELEMETRY_ENABLED": "false",
+        "PYTHONPATH": str(PROJECT_ROOT),
+    }
     engine = engine_from_endpoints(endpoints)
     rng, start = random.Random(9), time.time() - 20 * 86400
     for index in range(60):
@@ -42,12 +50,24 @@ def review(tmp_path_factory):
     pii = stored_pii_text()
     seeding.insert(engine, "f" * 32, seeding.answered(pii, "route_formeel_onderwijs", time.time() - 60))
     for name, role in (("hr", "reviewer"), ("analist", "analyst"), ("beheer", "admin"), ("slot", "reviewer")):
-        subprocess.run([sys.executable, "-m", "leercoach.review", "adduser", name, "--role", role], input=PASSWORD,
-                       text=True, env=env, cwd=PROJECT_ROOT, check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "leercoach.review", "adduser", name, "--role", role],
+            input=PASSWORD,
+            text=True,
+            env=env,
+            cwd=PROJECT_ROOT,
+            check=True,
+            capture_output=True,
+        )
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "leercoach.review", "serve", "--port", str(port)], env=env,
-                              cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              start_new_session=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "leercoach.review", "serve", "--port", str(port)],
+        env=env,
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -71,8 +91,9 @@ def stored_pii_text() -> str:
 @pytest.fixture
 def page(browser):
     # axe is injected as a script tag: the app's own policy (no inline or foreign script) would refuse it.
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True, locale="nl-NL",
-                                  accept_downloads=True)
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, bypass_csp=True, locale="nl-NL", accept_downloads=True
+    )
     yield context.new_page()
     context.close()
 
@@ -120,7 +141,9 @@ def test_hr_logs_in_filters_reads_a_transcript_reviews_and_exports(page, review)
     with page.expect_download() as download:
         page.get_by_role("link", name="CSV").click()
     exported = Path(download.value.path()).read_text(encoding="utf-8")
-    assert exported.startswith("gesprek,begonnen") and "pii-check" in exported and "06-12345678" not in exported
+    assert (
+        exported.startswith("gesprek,begonnen") and "pii-check" in exported and "06-12345678" not in exported
+    )
 
 
 def test_an_analyst_sees_inzichten_with_its_charts_and_nothing_else(page, review):
@@ -141,8 +164,11 @@ def test_an_analyst_sees_inzichten_with_its_charts_and_nothing_else(page, review
 
 def test_the_admin_pages_hulpvragen_audit_and_beheer(page, review):
     log_in(page, review, "beheer")
-    for link, heading, shot in (("Hulpvragen", "Hulpvragen", "hulpvragen"), ("Audit", "Auditlog", "audit"),
-                                ("Beheer", "Beheer", "beheer")):
+    for link, heading, shot in (
+        ("Hulpvragen", "Hulpvragen", "hulpvragen"),
+        ("Audit", "Auditlog", "audit"),
+        ("Beheer", "Beheer", "beheer"),
+    ):
         page.get_by_role("link", name=link, exact=True).click()
         expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
         check(page, shot)

@@ -8,148 +8,277 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HandoffRequest',
+            name="HandoffRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('channel', models.CharField(default='', max_length=40)),
-                ('question', models.TextField()),
-                ('contact', models.CharField(max_length=200)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("channel", models.CharField(default="", max_length=40)),
+                ("question", models.TextField()),
+                ("contact", models.CharField(max_length=200)),
             ],
             options={
-                'ordering': ['created_at'],
+                "ordering": ["created_at"],
             },
         ),
         migrations.CreateModel(
-            name='SyncState',
+            name="SyncState",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('last_event_id', models.BigIntegerField(default=0)),
-                ('last_audit_id', models.BigIntegerField(default=0)),
-                ('synced_at', models.DateTimeField(null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("last_event_id", models.BigIntegerField(default=0)),
+                ("last_audit_id", models.BigIntegerField(default=0)),
+                ("synced_at", models.DateTimeField(null=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=40, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=40, unique=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('role', models.CharField(choices=[('reviewer', 'reviewer'), ('analyst', 'analist'), ('admin', 'beheerder')], default='reviewer', max_length=20)),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                ("first_name", models.CharField(blank=True, max_length=150, verbose_name="first name")),
+                ("last_name", models.CharField(blank=True, max_length=150, verbose_name="last name")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email address")),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="date joined"),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("reviewer", "reviewer"), ("analyst", "analist"), ("admin", "beheerder")],
+                        default="reviewer",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'user',
-                'verbose_name_plural': 'users',
-                'abstract': False,
+                "verbose_name": "user",
+                "verbose_name_plural": "users",
+                "abstract": False,
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='Conversation',
+            name="Conversation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sender_id', models.CharField(max_length=255, unique=True)),
-                ('channel', models.CharField(db_index=True, default='', max_length=40)),
-                ('started_at', models.DateTimeField(db_index=True)),
-                ('last_at', models.DateTimeField(db_index=True)),
-                ('user_messages', models.PositiveIntegerField(db_index=True, default=0)),
-                ('fallbacks', models.PositiveIntegerField(default=0)),
-                ('clarifications', models.PositiveIntegerField(default=0)),
-                ('coaching_started', models.BooleanField(default=False)),
-                ('questions_done', models.BooleanField(default=False)),
-                ('route_chosen', models.BooleanField(default=False)),
-                ('plan_made', models.BooleanField(default=False)),
-                ('feedback_up', models.PositiveIntegerField(default=0)),
-                ('feedback_down', models.PositiveIntegerField(default=0)),
-                ('search_text', models.TextField(default='')),
-                ('last_event_id', models.BigIntegerField(default=0)),
-                ('last_topic', models.CharField(default='', max_length=80)),
-                ('pending', models.JSONField(default=dict)),
-                ('status', models.CharField(choices=[('nieuw', 'nieuw'), ('bekeken', 'bekeken'), ('moet_beter', 'moet beter')], db_index=True, default='nieuw', max_length=20)),
-                ('note', models.TextField(blank=True, default='')),
-                ('tags', models.ManyToManyField(blank=True, related_name='conversations', to='review.tag')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sender_id", models.CharField(max_length=255, unique=True)),
+                ("channel", models.CharField(db_index=True, default="", max_length=40)),
+                ("started_at", models.DateTimeField(db_index=True)),
+                ("last_at", models.DateTimeField(db_index=True)),
+                ("user_messages", models.PositiveIntegerField(db_index=True, default=0)),
+                ("fallbacks", models.PositiveIntegerField(default=0)),
+                ("clarifications", models.PositiveIntegerField(default=0)),
+                ("coaching_started", models.BooleanField(default=False)),
+                ("questions_done", models.BooleanField(default=False)),
+                ("route_chosen", models.BooleanField(default=False)),
+                ("plan_made", models.BooleanField(default=False)),
+                ("feedback_up", models.PositiveIntegerField(default=0)),
+                ("feedback_down", models.PositiveIntegerField(default=0)),
+                ("search_text", models.TextField(default="")),
+                ("last_event_id", models.BigIntegerField(default=0)),
+                ("last_topic", models.CharField(default="", max_length=80)),
+                ("pending", models.JSONField(default=dict)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("nieuw", "nieuw"), ("bekeken", "bekeken"), ("moet_beter", "moet beter")],
+                        db_index=True,
+                        default="nieuw",
+                        max_length=20,
+                    ),
+                ),
+                ("note", models.TextField(blank=True, default="")),
+                ("tags", models.ManyToManyField(blank=True, related_name="conversations", to="review.tag")),
             ],
         ),
         migrations.CreateModel(
-            name='TopicHit',
+            name="TopicHit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('topic', models.CharField(max_length=80)),
-                ('messages', models.PositiveIntegerField(default=0)),
-                ('feedback_up', models.PositiveIntegerField(default=0)),
-                ('feedback_down', models.PositiveIntegerField(default=0)),
-                ('conversation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='topic_hits', to='review.conversation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("topic", models.CharField(max_length=80)),
+                ("messages", models.PositiveIntegerField(default=0)),
+                ("feedback_up", models.PositiveIntegerField(default=0)),
+                ("feedback_down", models.PositiveIntegerField(default=0)),
+                (
+                    "conversation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="topic_hits",
+                        to="review.conversation",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='UnansweredQuestion',
+            name="UnansweredQuestion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.CharField(max_length=500)),
-                ('group_key', models.CharField(db_index=True, max_length=200)),
-                ('conversation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='unanswered', to='review.conversation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.CharField(max_length=500)),
+                ("group_key", models.CharField(db_index=True, max_length=200)),
+                (
+                    "conversation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="unanswered",
+                        to="review.conversation",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='RouteChoice',
+            name="RouteChoice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('route', models.CharField(max_length=80)),
-                ('conversation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='routes', to='review.conversation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("route", models.CharField(max_length=80)),
+                (
+                    "conversation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="routes",
+                        to="review.conversation",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('conversation', 'route'), name='route_once')],
+                "constraints": [models.UniqueConstraint(fields=("conversation", "route"), name="route_once")],
             },
         ),
         migrations.AddIndex(
-            model_name='conversation',
-            index=models.Index(fields=['-started_at', '-id'], name='conv_started_desc'),
+            model_name="conversation",
+            index=models.Index(fields=["-started_at", "-id"], name="conv_started_desc"),
         ),
         migrations.AddIndex(
-            model_name='conversation',
-            index=models.Index(fields=['fallbacks'], name='conv_fallbacks'),
+            model_name="conversation",
+            index=models.Index(fields=["fallbacks"], name="conv_fallbacks"),
         ),
         migrations.AddIndex(
-            model_name='conversation',
-            index=models.Index(fields=['feedback_down'], name='conv_feedback_down'),
+            model_name="conversation",
+            index=models.Index(fields=["feedback_down"], name="conv_feedback_down"),
         ),
         migrations.AddIndex(
-            model_name='topichit',
-            index=models.Index(fields=['topic', 'conversation'], name='topic_hit_topic'),
+            model_name="topichit",
+            index=models.Index(fields=["topic", "conversation"], name="topic_hit_topic"),
         ),
         migrations.AddConstraint(
-            model_name='topichit',
-            constraint=models.UniqueConstraint(fields=('conversation', 'topic'), name='topic_hit_once'),
+            model_name="topichit",
+            constraint=models.UniqueConstraint(fields=("conversation", "topic"), name="topic_hit_once"),
         ),
     ]

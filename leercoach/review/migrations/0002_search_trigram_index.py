@@ -1,5 +1,6 @@
 """PostgreSQL only: a trigram index makes the search box (LIKE '%woord%') fast on 100,000
 conversations; SQLite (first run, small) scans."""
+
 from django.db import migrations
 
 CREATE = [
@@ -14,6 +15,7 @@ def _run(statements):
         if schema_editor.connection.vendor == "postgresql":
             for statement in statements:
                 schema_editor.execute(statement)
+
     return run
 
 

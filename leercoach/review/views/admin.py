@@ -1,4 +1,5 @@
 """Audit (the log) and Beheer (users and roles, retention status, erasure on request): admins only."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -27,19 +28,33 @@ def audit(request):
     action = action if action in audit_log.ACTIONS else ""
     number = max(1, int(request.GET.get("pagina", "1")) if request.GET.get("pagina", "1").isdigit() else 1)
     rows = audit_log.entries(action, limit=AUDIT_PAGE + 1, offset=(number - 1) * AUDIT_PAGE)
-    numbers = dict(Conversation.objects.filter(sender_id__in={r.conversation for r in rows if r.conversation})
-                   .values_list("sender_id", "pk"))
-    return render(request, "review/audit.html", {
-        "entries": [(r, audit_log.ACTIONS.get(r.action, r.action), numbers.get(r.conversation)) for r in rows[:AUDIT_PAGE]],
-        "actions": audit_log.ACTIONS, "action": action, "page": number, "more": len(rows) > AUDIT_PAGE,
-    })
+    numbers = dict(
+        Conversation.objects.filter(
+            sender_id__in={r.conversation for r in rows if r.conversation}
+        ).values_list("sender_id", "pk")
+    )
+    return render(
+        request,
+        "review/audit.html",
+        {
+            "entries": [
+                (r, audit_log.ACTIONS.get(r.action, r.action), numbers.get(r.conversation))
+                for r in rows[:AUDIT_PAGE]
+            ],
+            "actions": audit_log.ACTIONS,
+            "action": action,
+            "page": number,
+            "more": len(rows) > AUDIT_PAGE,
+        },
+    )
 
 
 class NewUserForm(forms.Form):
     username = forms.RegexField(regex=r"^[\w.@+-]{2,150}$", label="Gebruikersnaam", max_length=150)
     role = forms.ChoiceField(choices=User.Role.choices, label="Rol")
-    password = forms.CharField(widget=forms.PasswordInput(render_value=False), label="Wachtwoord (minstens 12 tekens)",
-                               strip=False)
+    password = forms.CharField(
+        widget=forms.PasswordInput(render_value=False), label="Wachtwoord (minstens 12 tekens)", strip=False
+    )
 
     def clean_username(self):
         name = self.cleaned_data["username"]
@@ -68,8 +83,12 @@ class EraseForm(forms.Form):
 def _retention():
     last = audit_log.entries("purge", limit=1)
     oldest = Conversation.objects.aggregate(oldest=Min("started_at"))["oldest"]
-    return {"days": leercoach_settings.retention_days(), "last_purge": last[0] if last else None, "oldest": oldest,
-            "cutoff": dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=leercoach_settings.retention_days())}
+    return {
+        "days": leercoach_settings.retention_days(),
+        "last_purge": last[0] if last else None,
+        "oldest": oldest,
+        "cutoff": dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=leercoach_settings.retention_days()),
+    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -80,18 +99,29 @@ def manage(request):
         user_form = NewUserForm(request.POST, prefix="nieuw")
         if user_form.is_valid():
             data = user_form.cleaned_data
-            get_user_model().objects.create_user(data["username"], password=data["password"], role=data["role"])
-            audit_log.record("user_added", actor=request.user.username, detail=f"{data['username']}: {data['role']}")
+            get_user_model().objects.create_user(
+                data["username"], password=data["password"], role=data["role"]
+            )
+            audit_log.record(
+                "user_added", actor=request.user.username, detail=f"{data['username']}: {data['role']}"
+            )
             messages.success(request, text("user_added", name=data["username"], role=data["role"]))
             return redirect("review:manage")
     elif request.method == "POST":
         erase_form = EraseForm(request.POST, prefix="wis")
         if erase_form.is_valid():
             return _erase(request, erase_form.cleaned_data["number"])
-    return render(request, "review/manage.html", {
-        "users": get_user_model().objects.order_by("username"), "roles": User.Role.choices,
-        "user_form": user_form, "erase_form": erase_form, "retention": _retention(),
-    })
+    return render(
+        request,
+        "review/manage.html",
+        {
+            "users": get_user_model().objects.order_by("username"),
+            "roles": User.Role.choices,
+            "user_form": user_form,
+            "erase_form": erase_form,
+            "retention": _retention(),
+        },
+    )
 
 
 def _erase(request, number: int):
@@ -99,8 +129,13 @@ def _erase(request, number: int):
     if conversation is None:
         messages.error(request, text("erase_unknown", number=number))
         return redirect("review:manage")
-    removed = erase_conversation(tracker.engine(), conversation.sender_id, actor=request.user.username,
-                                 keep_id_in_audit=True, detail="op verzoek, via HR-review")
+    removed = erase_conversation(
+        tracker.engine(),
+        conversation.sender_id,
+        actor=request.user.username,
+        keep_id_in_audit=True,
+        detail="op verzoek, via HR-review",
+    )
     conversation.delete()
     messages.success(request, text("erased", number=number, count=removed))
     return redirect("review:manage")
@@ -128,5 +163,3 @@ def change_user(request, user_id: int):
         audit_log.record(action, actor=request.user.username, detail=account.username)
         messages.success(request, text(action, name=account.username))
     return redirect("review:manage")
-
-

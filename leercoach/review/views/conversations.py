@@ -1,4 +1,5 @@
 """Gesprekken (the filtered list), Transcript (with tags, status and note) and Export."""
+
 from __future__ import annotations
 
 import csv
@@ -29,19 +30,29 @@ TAG_NAME = re.compile(r"^\w[\w -]{0,39}$")  # no leading "-", "=", "+" or "@": n
 def conversation_list(request):
     summary.sync_if_due()
     found = listing(request.GET)
-    page = Paginator(found.queryset.prefetch_related("tags", "topic_hits"), PAGE_SIZE).get_page(request.GET.get("pagina"))
+    page = Paginator(found.queryset.prefetch_related("tags", "topic_hits"), PAGE_SIZE).get_page(
+        request.GET.get("pagina")
+    )
     keep = request.GET.copy()
     keep.pop("pagina", None)
-    return render(request, "review/conversations.html", {
-        "form": found.form, "page": page, "filters": keep.urlencode(), "count": page.paginator.count,
-    })
+    return render(
+        request,
+        "review/conversations.html",
+        {
+            "form": found.form,
+            "page": page,
+            "filters": keep.urlencode(),
+            "count": page.paginator.count,
+        },
+    )
 
 
 class ReviewForm(forms.Form):
     status = forms.ChoiceField(choices=Conversation.Status.choices, label="Status")
     labels = forms.CharField(required=False, max_length=300, label="Labels (gescheiden door komma's)")
-    note = forms.CharField(required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
-                           label="Notitie van HR")
+    note = forms.CharField(
+        required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4}), label="Notitie van HR"
+    )
 
     def clean_labels(self):
         names = [n.strip().lower() for n in self.cleaned_data["labels"].split(",") if n.strip()]
@@ -60,13 +71,25 @@ def transcript(request, number: int):
         raise Http404
     audit_log.record("transcript_view", actor=request.user.username, conversation=conversation.sender_id)
     previous, following = neighbours(listing(request.GET), conversation)
-    form = ReviewForm(initial={
-        "status": conversation.status, "note": conversation.note,
-        "labels": ", ".join(t.name for t in conversation.tags.all())})
-    return render(request, "review/transcript.html", {
-        "conversation": conversation, "turns": reading.turns(stored), "form": form,
-        "previous": previous, "following": following, "filters": request.GET.urlencode(),
-    })
+    form = ReviewForm(
+        initial={
+            "status": conversation.status,
+            "note": conversation.note,
+            "labels": ", ".join(t.name for t in conversation.tags.all()),
+        }
+    )
+    return render(
+        request,
+        "review/transcript.html",
+        {
+            "conversation": conversation,
+            "turns": reading.turns(stored),
+            "form": form,
+            "previous": previous,
+            "following": following,
+            "filters": request.GET.urlencode(),
+        },
+    )
 
 
 @require_POST
@@ -91,6 +114,7 @@ def save_review(request, number: int):
 def _query(filters: str) -> str:
     """The list's filter, passed back as a query string (only our own parameters survive)."""
     from django.http import QueryDict
+
     kept = QueryDict(filters, mutable=True)
     for key in list(kept):
         if key not in _FILTER_KEYS:
@@ -98,26 +122,59 @@ def _query(filters: str) -> str:
     return "?" + kept.urlencode() if kept else ""
 
 
-_FILTER_KEYS = {"van", "tot", "kanaal", "onderwerp", "fallback", "coaching", "feedback", "status", "label", "q",
-                "sortering"}
+_FILTER_KEYS = {
+    "van",
+    "tot",
+    "kanaal",
+    "onderwerp",
+    "fallback",
+    "coaching",
+    "feedback",
+    "status",
+    "label",
+    "q",
+    "sortering",
+}
 
-EXPORT_FIELDS = ("pk", "started_at", "last_at", "channel", "user_messages", "topics", "fallbacks", "clarifications",
-                 "coaching_started", "questions_done", "route_chosen", "plan_made", "feedback_up", "feedback_down",
-                 "status", "labels")
+EXPORT_FIELDS = (
+    "pk",
+    "started_at",
+    "last_at",
+    "channel",
+    "user_messages",
+    "topics",
+    "fallbacks",
+    "clarifications",
+    "coaching_started",
+    "questions_done",
+    "route_chosen",
+    "plan_made",
+    "feedback_up",
+    "feedback_down",
+    "status",
+    "labels",
+)
 
 
 def _rows(queryset):
     for conversation in queryset.prefetch_related("tags", "topic_hits").iterator(chunk_size=2000):
         yield {
-            "pk": conversation.pk, "started_at": conversation.started_at.isoformat(),
-            "last_at": conversation.last_at.isoformat(), "channel": conversation.channel,
+            "pk": conversation.pk,
+            "started_at": conversation.started_at.isoformat(),
+            "last_at": conversation.last_at.isoformat(),
+            "channel": conversation.channel,
             "user_messages": conversation.user_messages,
             "topics": sorted(h.topic for h in conversation.topic_hits.all()),
-            "fallbacks": conversation.fallbacks, "clarifications": conversation.clarifications,
-            "coaching_started": conversation.coaching_started, "questions_done": conversation.questions_done,
-            "route_chosen": conversation.route_chosen, "plan_made": conversation.plan_made,
-            "feedback_up": conversation.feedback_up, "feedback_down": conversation.feedback_down,
-            "status": conversation.status, "labels": sorted(t.name for t in conversation.tags.all()),
+            "fallbacks": conversation.fallbacks,
+            "clarifications": conversation.clarifications,
+            "coaching_started": conversation.coaching_started,
+            "questions_done": conversation.questions_done,
+            "route_chosen": conversation.route_chosen,
+            "plan_made": conversation.plan_made,
+            "feedback_up": conversation.feedback_up,
+            "feedback_down": conversation.feedback_down,
+            "status": conversation.status,
+            "labels": sorted(t.name for t in conversation.tags.all()),
         }
 
 
@@ -129,8 +186,9 @@ def export(request, kind: str):
         raise Http404
     found = listing(request.GET)
     count = found.queryset.count()
-    audit_log.record("export", actor=request.user.username, count=count,
-                     detail=f"{kind}: {request.GET.urlencode()}"[:500])
+    audit_log.record(
+        "export", actor=request.user.username, count=count, detail=f"{kind}: {request.GET.urlencode()}"[:500]
+    )
     if kind == "jsonl":
         lines = (json.dumps(row, ensure_ascii=False) + "\n" for row in _rows(found.queryset))
         response = StreamingHttpResponse(lines, content_type="application/x-ndjson; charset=utf-8")

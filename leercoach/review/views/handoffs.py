@@ -1,4 +1,5 @@
 """Hulpvragen: the questions employees asked to pass on to HR, with the contact they chose."""
+
 from __future__ import annotations
 
 from django.contrib import messages

@@ -9,4 +9,6 @@ from leercoach.review.permissions import READS_CONVERSATIONS
 @login_required
 def home(request):
     """Reviewers and admins start at the conversations, analysts at the insights."""
-    return redirect("review:conversations" if request.user.has_role(*READS_CONVERSATIONS) else "review:insights")
+    return redirect(
+        "review:conversations" if request.user.has_role(*READS_CONVERSATIONS) else "review:insights"
+    )

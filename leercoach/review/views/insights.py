@@ -1,4 +1,5 @@
 """Inzichten: figures as tables beside their SVG charts; open to analysts (aggregates only)."""
+
 from __future__ import annotations
 
 from django.core.cache import cache

@@ -1,6 +1,7 @@
 """The review app under test: Django's test client against a real SQLite database of its own and a
 real tracker store (Rasa's `events` table in a temporary SQLite file, found from an endpoints file
 as in production). Each test starts with an empty tracker store; the audit log only grows."""
+
 from __future__ import annotations
 
 import os
@@ -12,9 +13,14 @@ import pytest
 
 _STATE = Path(tempfile.mkdtemp(prefix="leercoach-review-tests-"))
 _ENDPOINTS = _STATE / "endpoints.yml"
-_ENDPOINTS.write_text(f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {_STATE / 'conversations.db'}\n")
-_TEST_ENV = {"LEERCOACH_REVIEW_STATE_DIR": str(_STATE), "LEERCOACH_ENDPOINTS": str(_ENDPOINTS),
-             "DJANGO_SETTINGS_MODULE": "leercoach.review.settings"}
+_ENDPOINTS.write_text(
+    f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {_STATE / 'conversations.db'}\n"
+)
+_TEST_ENV = {
+    "LEERCOACH_REVIEW_STATE_DIR": str(_STATE),
+    "LEERCOACH_ENDPOINTS": str(_ENDPOINTS),
+    "DJANGO_SETTINGS_MODULE": "leercoach.review.settings",
+}
 _saved = {k: os.environ.get(k) for k in _TEST_ENV}
 os.environ.update(_TEST_ENV)
 django.setup()

@@ -1,4 +1,5 @@
 """Users and conversations for the review app's tests."""
+
 from __future__ import annotations
 
 import time

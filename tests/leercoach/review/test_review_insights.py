@@ -1,4 +1,5 @@
 """Inzichten: aggregates only, nothing for a group of fewer than 10 conversations, charts as SVG."""
+
 from __future__ import annotations
 
 import xml.etree.ElementTree as ElementTree
@@ -29,10 +30,23 @@ class InsightTests(TestCase):
     def setUp(self):
         cache.clear()
         at = now() - DAY
-        conversations(12, "route_mentorschap_coaching", "hoe vind ik een mentor", at, feedback="down",
-                      fallback="hoe vraag ik verlof aan?", plan=True)
-        conversations(4, "kenmerk_kennis_delen", "kennis delen tips", at + 100, feedback="up",
-                      fallback="wat is mijn salaris")
+        conversations(
+            12,
+            "route_mentorschap_coaching",
+            "hoe vind ik een mentor",
+            at,
+            feedback="down",
+            fallback="hoe vraag ik verlof aan?",
+            plan=True,
+        )
+        conversations(
+            4,
+            "kenmerk_kennis_delen",
+            "kennis delen tips",
+            at + 100,
+            feedback="up",
+            fallback="wat is mijn salaris",
+        )
         summary.sync()
         self.analyst = logged_in("analyst")
 

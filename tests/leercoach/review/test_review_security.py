@@ -1,4 +1,5 @@
 """Who may see what, and the web-security basics, through Django's test client on real databases."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,19 +13,27 @@ from django.utils import timezone
 
 from leercoach.review import audit_log, seeding
 from leercoach.review.models import HandoffRequest
-
 from tests.leercoach.review.support import PASSWORD, logged_in, make_user, now, store
 
 TEMPLATES = Path(__file__).resolve().parents[3] / "leercoach" / "review" / "templates"
 PUBLIC = {"review:login"}
-ANALYST_FORBIDDEN = {"review:transcript", "review:save_review", "review:export", "review:handoffs",
-                     "review:handoff_done", "review:audit", "review:manage", "review:change_user",
-                     "review:conversations"}
+ANALYST_FORBIDDEN = {
+    "review:transcript",
+    "review:save_review",
+    "review:export",
+    "review:handoffs",
+    "review:handoff_done",
+    "review:audit",
+    "review:manage",
+    "review:change_user",
+    "review:conversations",
+}
 ARGUMENTS = {"number": 1, "kind": "csv", "name": "per_week", "user_id": 1}
 
 
 def every_route():
     """(name, url) for every named route in the URL configuration, arguments filled in."""
+
     def walk(patterns, namespace=""):
         for entry in patterns:
             if isinstance(entry, URLResolver):
@@ -33,20 +42,30 @@ def every_route():
                 name = f"{namespace}:{entry.name}"
                 kwargs = {k: ARGUMENTS[k] for k in entry.pattern.converters}
                 yield name, reverse(name, kwargs=kwargs)
+
     return list(walk(get_resolver().url_patterns))
 
 
 class AccessTests(TestCase):
     def setUp(self):
-        self.conversation = store("a" * 32, seeding.answered("wat is een leercultuur?", "wat_is_leercultuur", now()))
+        self.conversation = store(
+            "a" * 32, seeding.answered("wat is een leercultuur?", "wat_is_leercultuur", now())
+        )
         ARGUMENTS["number"] = self.conversation.pk
         ARGUMENTS["user_id"] = make_user("iemand", "reviewer").pk
         HandoffRequest.objects.create(pk=1, question="vraag", contact="toestel 1234")
 
     def test_the_url_configuration_has_the_pages_of_the_issue(self):
         names = {name for name, _ in every_route()}
-        assert {"review:conversations", "review:transcript", "review:insights", "review:handoffs",
-                "review:export", "review:audit", "review:manage"} <= names
+        assert {
+            "review:conversations",
+            "review:transcript",
+            "review:insights",
+            "review:handoffs",
+            "review:export",
+            "review:audit",
+            "review:manage",
+        } <= names
 
     def test_every_route_but_login_refuses_an_anonymous_visitor(self):
         anonymous = Client()
@@ -56,8 +75,11 @@ class AccessTests(TestCase):
             for method in (anonymous.get, anonymous.post):
                 response = method(url)
                 refused = response.status_code in (403, 405) or (
-                    response.status_code == 302 and response["Location"].startswith(reverse("review:login")))
-                assert refused, f"{name} {url} answered {response.status_code} to an anonymous {method.__name__}"
+                    response.status_code == 302 and response["Location"].startswith(reverse("review:login"))
+                )
+                assert refused, (
+                    f"{name} {url} answered {response.status_code} to an anonymous {method.__name__}"
+                )
                 assert b"leercultuur" not in response.content
 
     def test_an_analyst_gets_403_on_conversations_export_handoffs_and_audit(self):
@@ -66,9 +88,14 @@ class AccessTests(TestCase):
             if name in ANALYST_FORBIDDEN:
                 for method in (analyst.get, analyst.post):
                     response = method(url)
-                    assert response.status_code in (403, 405), f"{name} {url} gave an analyst {response.status_code}"
-                assert analyst.get(url).status_code == 403 or name in {"review:save_review", "review:handoff_done",
-                                                                       "review:change_user"}
+                    assert response.status_code in (403, 405), (
+                        f"{name} {url} gave an analyst {response.status_code}"
+                    )
+                assert analyst.get(url).status_code == 403 or name in {
+                    "review:save_review",
+                    "review:handoff_done",
+                    "review:change_user",
+                }
         assert analyst.get(reverse("review:insights")).status_code == 200
         assert analyst.get(reverse("review:chart", args=["per_week"])).status_code == 200
         assert analyst.get(reverse("review:home"))["Location"] == reverse("review:insights")
@@ -82,20 +109,27 @@ class AccessTests(TestCase):
     def test_a_disabled_account_is_refused(self):
         reviewer = logged_in("reviewer", "weg")
         from leercoach.review.models import User
+
         User.objects.filter(username="weg").update(is_active=False)
         assert reviewer.get(reverse("review:conversations")).status_code in (302, 403)
 
 
 class FormTests(TestCase):
     def setUp(self):
-        self.conversation = store("b" * 32, seeding.answered("kennis delen tips", "kenmerk_kennis_delen", now()))
+        self.conversation = store(
+            "b" * 32, seeding.answered("kennis delen tips", "kenmerk_kennis_delen", now())
+        )
         self.handoff = HandoffRequest.objects.create(question="vraag", contact="toestel 1234")
 
     def test_every_form_refuses_a_post_without_csrf_token(self):
         admin = logged_in("admin", enforce_csrf_checks=True)
         other = make_user("ander", "reviewer")
         posts = {
-            reverse("review:save_review", args=[self.conversation.pk]): {"status": "bekeken", "labels": "", "note": ""},
+            reverse("review:save_review", args=[self.conversation.pk]): {
+                "status": "bekeken",
+                "labels": "",
+                "note": "",
+            },
             reverse("review:handoff_done", args=[self.handoff.pk]): {},
             reverse("review:manage"): {"wis-number": self.conversation.pk, "wis-confirm": "WISSEN"},
             reverse("review:change_user", args=[other.pk]): {"role": "admin"},
@@ -112,7 +146,12 @@ class FormTests(TestCase):
         assert other.role == "reviewer"
         # the login form itself
         anonymous = Client(enforce_csrf_checks=True)
-        assert anonymous.post(reverse("review:login"), {"username": "admin-tester", "password": PASSWORD}).status_code == 403
+        assert (
+            anonymous.post(
+                reverse("review:login"), {"username": "admin-tester", "password": PASSWORD}
+            ).status_code
+            == 403
+        )
 
     def test_every_form_in_the_templates_carries_a_csrf_token(self):
         for template in TEMPLATES.rglob("*.html"):
@@ -132,7 +171,9 @@ class LoginTests(TestCase):
             page = client.post(reverse("review:login"), {"username": "hr", "password": "fout"})
             assert page.status_code == 200 and "klopt niet" in page.content.decode()
         assert client.post(reverse("review:login"), {"username": "hr", "password": "fout"}).status_code == 429
-        response = Client(REMOTE_ADDR="10.1.2.3").post(reverse("review:login"), {"username": "hr", "password": PASSWORD})
+        response = Client(REMOTE_ADDR="10.1.2.3").post(
+            reverse("review:login"), {"username": "hr", "password": PASSWORD}
+        )
         assert response.status_code == 429
         assert "geblokkeerd" in response.content.decode()
         assert "_auth_user_id" not in client.session
@@ -146,12 +187,16 @@ class LoginTests(TestCase):
 
     def test_no_open_redirect_after_login(self):
         for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
-            response = Client().post(reverse("review:login") + "?next=" + target,
-                                     {"username": "hr", "password": PASSWORD, "next": target})
+            response = Client().post(
+                reverse("review:login") + "?next=" + target,
+                {"username": "hr", "password": PASSWORD, "next": target},
+            )
             assert response.status_code == 302
             assert "evil" not in response["Location"], target
-        response = Client().post(reverse("review:login"), {"username": "hr", "password": PASSWORD,
-                                                           "next": reverse("review:handoffs")})
+        response = Client().post(
+            reverse("review:login"),
+            {"username": "hr", "password": PASSWORD, "next": reverse("review:handoffs")},
+        )
         assert response["Location"] == reverse("review:handoffs")
 
     def test_an_idle_session_expires(self):
@@ -169,23 +214,33 @@ class LoginTests(TestCase):
             cookie = client.cookies[name]
             assert cookie["secure"] and cookie["httponly"] and cookie["samesite"] == "Strict", name
         from django.conf import settings
+
         assert settings.SESSION_COOKIE_AGE <= 60 * 60 and settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
 
     def test_passwords_are_hashed_with_argon2(self):
         from leercoach.review.models import User
+
         assert User.objects.get(username="hr").password.startswith("argon2$")
 
 
-HOSTILE = ['<script>alert("x")</script>', '"><img src=x onerror=alert(1)>', "[klik hier](javascript:alert(1))"]
+HOSTILE = [
+    '<script>alert("x")</script>',
+    '"><img src=x onerror=alert(1)>',
+    "[klik hier](javascript:alert(1))",
+]
 
 
 class EscapingTests(TestCase):
     def test_values_from_a_conversation_are_shown_as_text(self):
         at = now()
-        conversation = store("c" * 32, [
-            seeding.user(HOSTILE[0], "nlu_fallback", 0.1, at), seeding.bot(HOSTILE[1], at + 1, [(HOSTILE[2], "/x")]),
-            seeding.user(HOSTILE[2], "greet", 0.9, at + 2, channel='"><b>kanaal'),
-        ])
+        conversation = store(
+            "c" * 32,
+            [
+                seeding.user(HOSTILE[0], "nlu_fallback", 0.1, at),
+                seeding.bot(HOSTILE[1], at + 1, [(HOSTILE[2], "/x")]),
+                seeding.user(HOSTILE[2], "greet", 0.9, at + 2, channel='"><b>kanaal'),
+            ],
+        )
         reviewer = logged_in("reviewer")
         for url in (reverse("review:transcript", args=[conversation.pk]), reverse("review:conversations")):
             page = reviewer.get(url).content.decode()
@@ -200,11 +255,21 @@ class EscapingTests(TestCase):
 class HeaderTests(TestCase):
     def test_every_page_has_a_content_security_policy_without_inline_script(self):
         reviewer = logged_in("admin")
-        for url in (reverse("review:login"), reverse("review:conversations"), reverse("review:insights"),
-                    reverse("review:manage"), reverse("review:audit"), reverse("review:handoffs")):
+        for url in (
+            reverse("review:login"),
+            reverse("review:conversations"),
+            reverse("review:insights"),
+            reverse("review:manage"),
+            reverse("review:audit"),
+            reverse("review:handoffs"),
+        ):
             response = reviewer.get(url)
             policy = response["Content-Security-Policy"]
-            assert "script-src 'self'" in policy and "unsafe-inline" not in policy and "default-src 'none'" in policy
+            assert (
+                "script-src 'self'" in policy
+                and "unsafe-inline" not in policy
+                and "default-src 'none'" in policy
+            )
             assert response["X-Frame-Options"] == "DENY"
             assert "<script" not in response.content.decode()
             assert 'style="' not in response.content.decode()
@@ -212,4 +277,6 @@ class HeaderTests(TestCase):
     def test_no_template_has_inline_script_or_style(self):
         for template in TEMPLATES.rglob("*.html"):
             source = template.read_text()
-            assert "<script" not in source and "style=" not in source and "<style" not in source, template.name
+            assert "<script" not in source and "style=" not in source and "<style" not in source, (
+                template.name
+            )

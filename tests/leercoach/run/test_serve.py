@@ -41,8 +41,9 @@ def leercoach(tmp_path_factory):
     if not model_path().exists():
         pytest.fail("no model for the current data: run `make train` first (make test does)")
     ports = {"rasa": free_port(), "widget": free_port(), "action": free_port(), "review": free_port()}
-    env = launcher_env(tmp_path_factory.mktemp("serve"), ports["rasa"], ports["widget"], ports["action"],
-                       ports["review"])
+    env = launcher_env(
+        tmp_path_factory.mktemp("serve"), ports["rasa"], ports["widget"], ports["action"], ports["review"]
+    )
     process = subprocess.Popen(
         [sys.executable, "-m", "leercoach.run", "serve"],
         cwd=PROJECT_ROOT,
@@ -80,6 +81,7 @@ def test_run_prints_where_to_talk_to_leercoach(leercoach):
 
 def test_run_starts_the_hr_review_app_behind_its_login(leercoach):
     import urllib.request
+
     base = f"http://127.0.0.1:{leercoach['ports']['review']}"
     with urllib.request.urlopen(base + "/inloggen/", timeout=10) as page:
         assert "Inloggen" in page.read().decode() and page.headers["Server"].startswith("gunicorn")

@@ -34,6 +34,8 @@ class Command(BaseCommand):
         account.set_password(password)
         account.save()
         from leercoach.review import audit_log
-        audit_log.record("user_added" if new else "role_changed", actor="beheer (commandoregel)",
-                         detail=f"{name}: {role}")
+
+        audit_log.record(
+            "user_added" if new else "role_changed", actor="beheer (commandoregel)", detail=f"{name}: {role}"
+        )
         self.stdout.write(f"{'Toegevoegd' if new else 'Bijgewerkt'}: {name} ({role}).")

@@ -15,7 +15,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, default=None)
         parser.add_argument("--host", default=os.environ.get("LEERCOACH_REVIEW_HOST", "127.0.0.1"))
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("LEERCOACH_REVIEW_WORKERS", "2")))
+        parser.add_argument(
+            "--workers", type=int, default=int(os.environ.get("LEERCOACH_REVIEW_WORKERS", "2"))
+        )
 
     def handle(self, port, host, workers, **options):
         raw = os.environ.get("LEERCOACH_REVIEW_PORT", str(DEFAULT_PORT))
@@ -24,10 +26,30 @@ class Command(BaseCommand):
         port = port or int(raw)
         migrate_quietly()
         from leercoach.review import summary
+
         summary.sync()  # the first request should not wait for a long first read
         # gunicorn: a pre-forking WSGI server made for production (worker restarts, graceful reload);
         # no access log, as an address may hold a search term.
-        os.execv(sys.executable, [
-            sys.executable, "-m", "gunicorn", "leercoach.review.wsgi:application", "--chdir", str(PROJECT_ROOT), "--bind", f"{host}:{port}", "--workers", str(workers),
-            "--timeout", "60", "--graceful-timeout", "10", "--error-logfile", "-", "--log-level", "warning",
-        ])
+        os.execv(
+            sys.executable,
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "leercoach.review.wsgi:application",
+                "--chdir",
+                str(PROJECT_ROOT),
+                "--bind",
+                f"{host}:{port}",
+                "--workers",
+                str(workers),
+                "--timeout",
+                "60",
+                "--graceful-timeout",
+                "10",
+                "--error-logfile",
+                "-",
+                "--log-level",
+                "warning",
+            ],
+        )

@@ -122,8 +122,10 @@ def sync() -> None:
     start = time.perf_counter()
     read = summary.sync()
     seconds = time.perf_counter() - start
+    connection.ensure_connection()
+    connection.connection.autocommit = True
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE")  # visibility map for index-only scans, planner statistics
     print(f"Samenvatting bijgewerkt: {read} gebeurtenissen in {seconds:.0f} s ({read / seconds:,.0f} per s).")
 
 

@@ -124,7 +124,7 @@ def _fallback_rate(groups) -> Figure:
 def _top_topics() -> Figure:
     groups = (
         TopicHit.objects.values("topic")
-        .annotate(conversations=Count("conversation", distinct=True), messages=Sum("messages"))
+        .annotate(conversations=Count("id"), messages=Sum("messages"))  # one row per (conversation, topic)
         .order_by("-conversations")[:TOP]
     )
     return Figure(
@@ -159,7 +159,7 @@ def _funnel() -> Figure:
 def _routes() -> Figure:
     groups = (
         RouteChoice.objects.values("route")
-        .annotate(conversations=Count("conversation", distinct=True))
+        .annotate(conversations=Count("id"))  # one row per (conversation, route): no DISTINCT needed
         .order_by("-conversations")
     )
     return Figure(
@@ -187,7 +187,7 @@ def _feedback() -> Figure:
         TopicHit.objects.filter(Q(feedback_up__gt=0) | Q(feedback_down__gt=0))
         .values("topic")
         .annotate(
-            conversations=Count("conversation", distinct=True),
+            conversations=Count("id"),  # one row per (conversation, topic)
             up=Sum("feedback_up"),
             down=Sum("feedback_down"),
         )

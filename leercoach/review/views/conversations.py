@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from leercoach.review import audit_log, reading, summary, tracker
 from leercoach.review.models import Conversation, Tag
 from leercoach.review.permissions import READS_CONVERSATIONS, role_required
-from leercoach.review.queries import listing, neighbours
+from leercoach.review.queries import ConversationFilter, listing, neighbours
 from leercoach.review.texts import text
 
 PAGE_SIZE = 25
@@ -122,38 +122,7 @@ def _query(filters: str) -> str:
     return "?" + kept.urlencode() if kept else ""
 
 
-_FILTER_KEYS = {
-    "van",
-    "tot",
-    "kanaal",
-    "onderwerp",
-    "fallback",
-    "coaching",
-    "feedback",
-    "status",
-    "label",
-    "q",
-    "sortering",
-}
-
-EXPORT_FIELDS = (
-    "pk",
-    "started_at",
-    "last_at",
-    "channel",
-    "user_messages",
-    "topics",
-    "fallbacks",
-    "clarifications",
-    "coaching_started",
-    "questions_done",
-    "route_chosen",
-    "plan_made",
-    "feedback_up",
-    "feedback_down",
-    "status",
-    "labels",
-)
+_FILTER_KEYS = set(ConversationFilter.base_fields)
 
 
 def _rows(queryset):

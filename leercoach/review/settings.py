@@ -177,10 +177,7 @@ CACHES = {
     }
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    # Warnings and errors only: no request lines (a search term would be in the address).
-    "root": {"handlers": ["console"], "level": "WARNING"},
-}
+# Django's own logging set-up binds handlers to the stderr of the moment (under pytest: a capture
+# that is closed later). Without it, warnings and errors reach stderr through Python's last-resort
+# handler (gunicorn's error log), and no request lines are written (an address may hold a search term).
+LOGGING_CONFIG = None

@@ -14,7 +14,7 @@ export PYTHONWARNINGS := ignore
 
 .PHONY: help install venv deps spacy-model browser doctor train run shell validate test \
         test-unit test-conversations test-nlu test-servers eval-nlu eval-privacy privacy-lookups crossval lock clean \
-        purge teams-package cluster cluster-stop nginx
+        purge teams-package cluster cluster-stop nginx review review-user seed-review bench-review
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -60,6 +60,13 @@ train:  ## train a model if data/, domain.yml or config.yml changed
 
 run:  ## start Leercoach (action server, Rasa, intranet demo page); Ctrl-C stops
 	@$(PY) -m leercoach.run serve
+
+review:  ## the HR review app alone (gunicorn, port LEERCOACH_REVIEW_PORT, default 8090)
+	@$(PY) -m leercoach.review serve
+
+review-user:  ## add an HR review user (asks name, role and password)
+	@read -p "Gebruikersnaam: " name; read -p "Rol (reviewer/analyst/admin): " role; \
+	  $(PY) -m leercoach.review adduser "$$name" --role "$$role"
 
 shell:  ## chat with Leercoach in the terminal
 	@$(PY) -m leercoach.run shell
@@ -111,6 +118,12 @@ eval-privacy:  ## redaction on the PII corpus: recall, false changes, ms per mes
 
 crossval:  ## 5-fold cross-validation on the training data (slow)
 	$(RASA) test nlu --nlu data --config config.yml --cross-validation --folds 5 --out reports/crossval
+
+seed-review:  ## 100,000 conversations / 2 million events in a PostgreSQL database of its own (for bench-review)
+	nice -n 10 $(PY) -m leercoach.review.bench seed
+
+bench-review:  ## p95 server time of the review app's list, transcript and Inzichten on the seeded database
+	nice -n 10 $(PY) -m leercoach.review.bench run
 
 clean:  ## remove trained models, reports and the local conversation store
 	rm -rf models/*.tar.gz reports results .leercoach conversations.db

@@ -1,7 +1,8 @@
 """`make run`, `make shell`, `make train`, `make cluster`, `make cluster-stop`:
 python -m leercoach.run {serve,shell,train,cluster,cluster-stop}.
 
-Ports: Rasa LEERCOACH_RASA_PORT (5005), widget page LEERCOACH_WIDGET_PORT (8080);
+Ports: Rasa LEERCOACH_RASA_PORT (5005), widget page LEERCOACH_WIDGET_PORT (8080),
+HR review app LEERCOACH_REVIEW_PORT (8090);
 the action server's port is the one in the endpoints file
 (LEERCOACH_ENDPOINTS, default endpoints.yml). Allowed browser origins for
 the widget: LEERCOACH_ALLOWED_ORIGINS (space separated; default the demo page).
@@ -77,7 +78,9 @@ def start_action_server(servers: Servers) -> int:
 def serve() -> None:
     rasa_port = _port("LEERCOACH_RASA_PORT", 5005)
     widget_port = _port("LEERCOACH_WIDGET_PORT", 8080)
+    review_port = _port("LEERCOACH_REVIEW_PORT", 8090)
     for port, what in (
+        (review_port, "HR-review; kies een andere met LEERCOACH_REVIEW_PORT"),
         (rasa_port, "Rasa-server; kies een andere met LEERCOACH_RASA_PORT"),
         (widget_port, "intranetdemo; kies een andere met LEERCOACH_WIDGET_PORT"),
         (action_port(ENDPOINTS), "actieserver; de poort staat in endpoints.yml"),
@@ -122,10 +125,21 @@ def serve() -> None:
             ),
         )
         servers.wait_until_up(widget, f"http://127.0.0.1:{widget_port}/", timeout=30)
+        review = servers.start(
+            "HR-review", python_module("leercoach.review", "serve", "--port", str(review_port))
+        )
+        servers.wait_until_up(review, f"http://127.0.0.1:{review_port}/inloggen/", timeout=120)
 
+<<<<<<< HEAD
         say()
         say(f"Leercoach draait. Open de intranetdemo met de chatwidget: http://localhost:{widget_port}/")
         say(f"REST-kanaal:  POST http://localhost:{rasa_port}/webhooks/rest/webhook")
+=======
+        print()
+        print(f"Leercoach draait. Open de intranetdemo met de chatwidget: http://localhost:{widget_port}/")
+        print(f"REST-kanaal:  POST http://localhost:{rasa_port}/webhooks/rest/webhook")
+        print(f"HR-review:    http://localhost:{review_port}/ (een account: make review-user)")
+>>>>>>> 51b725024558fe701efef962f633561a1cc45f8d
         purger.start()
         say(f"Logs: {servers.running[0].log.parent}   Stoppen: Ctrl-C")
         watch(servers)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from widget_support import AXE_JS, REPORTS, Widget
+from widget_support import AXE_JS, REPORTS, Widget, run_axe
 
 from leercoach import content
 from leercoach.widget.server import privacy_texts
@@ -226,19 +226,6 @@ def test_usable_at_320_px_and_at_200_percent_zoom(browser, stack, width, height,
         expect(widget.launcher).to_be_focused()
     finally:
         context.close()
-
-
-def run_axe(page) -> list:
-    page.add_script_tag(path=str(AXE_JS))
-    result = page.evaluate(
-        """async () => {
-            const r = await axe.run(document, {runOnly: {type: 'tag',
-                values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}});
-            return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-                                           nodes: v.nodes.map(n => n.target.join(' '))}));
-        }"""
-    )
-    return [v for v in result if v["impact"] in ("serious", "critical")]
 
 
 def test_no_serious_accessibility_violations(browser, stack):

@@ -50,3 +50,16 @@ class Widget:
             """() => { for (const k of Object.keys(localStorage))
                  if (k.startsWith('leercoach-widget:')) return JSON.parse(localStorage[k]).sender; }"""
         )
+
+
+def run_axe(page) -> list:
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate(
+        """async () => {
+            const r = await axe.run(document, {runOnly: {type: 'tag',
+                values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}});
+            return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                           nodes: v.nodes.map(n => n.target.join(' '))}));
+        }"""
+    )
+    return [v for v in result if v["impact"] in ("serious", "critical")]

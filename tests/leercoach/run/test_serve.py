@@ -19,7 +19,7 @@ from tests.support import say as say_rest
 pytestmark = pytest.mark.servers
 
 
-def launcher_env(tmp_path, rasa_port, widget_port, action_port):
+def launcher_env(tmp_path, rasa_port, widget_port, action_port, review_port=None):
     endpoints = tmp_path / "endpoints.yml"
     endpoints.write_text(
         f'action_endpoint:\n  url: "http://localhost:{action_port}/webhook"\n'
@@ -30,6 +30,8 @@ def launcher_env(tmp_path, rasa_port, widget_port, action_port):
         "LEERCOACH_ENDPOINTS": str(endpoints),
         "LEERCOACH_RASA_PORT": str(rasa_port),
         "LEERCOACH_WIDGET_PORT": str(widget_port),
+        "LEERCOACH_REVIEW_PORT": str(review_port or free_port()),
+        "LEERCOACH_REVIEW_STATE_DIR": str(tmp_path / "review"),
         "RASA_TELEMETRY_ENABLED": "false",
     }
 
@@ -38,8 +40,10 @@ def launcher_env(tmp_path, rasa_port, widget_port, action_port):
 def leercoach(tmp_path_factory):
     if not model_path().exists():
         pytest.fail("no model for the current data: run `make train` first (make test does)")
-    ports = {"rasa": free_port(), "widget": free_port(), "action": free_port()}
-    env = launcher_env(tmp_path_factory.mktemp("serve"), ports["rasa"], ports["widget"], ports["action"])
+    ports = {"rasa": free_port(), "widget": free_port(), "action": free_port(), "review": free_port()}
+    env = launcher_env(
+        tmp_path_factory.mktemp("serve"), ports["rasa"], ports["widget"], ports["action"], ports["review"]
+    )
     # "Ctrl-C" is on the last line make run prints once it is up.
     process, output = start_until_up(
         [sys.executable, "-m", "leercoach.run", "serve"], env, "Ctrl-C", "make run"
@@ -58,6 +62,17 @@ def test_run_prints_where_to_talk_to_leercoach(leercoach):
     printed = "".join(leercoach["output"])
     assert f"http://localhost:{leercoach['ports']['widget']}/" in printed
     assert "/webhooks/rest/webhook" in printed
+    assert f"HR-review:    http://localhost:{leercoach['ports']['review']}/" in printed
+
+
+def test_run_starts_the_hr_review_app_behind_its_login(leercoach):
+    import urllib.request
+
+    base = f"http://127.0.0.1:{leercoach['ports']['review']}"
+    with urllib.request.urlopen(base + "/inloggen/", timeout=10) as page:
+        assert "Inloggen" in page.read().decode() and page.headers["Server"].startswith("gunicorn")
+    with urllib.request.urlopen(base + "/gesprekken/", timeout=10) as page:  # follows to the login page
+        assert page.url.startswith(base + "/inloggen/?next=/gesprekken/")
 
 
 def test_hallo_gets_the_dutch_greeting(leercoach):

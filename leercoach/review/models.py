@@ -1,0 +1,128 @@
+"""The review app's own tables. Rasa's `events` table is only read (leercoach/review/tracker.py).
+
+`Conversation` and its children are a summary of the tracker store, kept up to date
+incrementally by leercoach.review.summary.sync(): the list, its filters and Inzichten query
+these small indexed tables instead of scanning millions of JSON events.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class User(AbstractUser):
+    class Role(models.TextChoices):
+        REVIEWER = "reviewer", "reviewer"
+        ANALYST = "analyst", "analist"
+        ADMIN = "admin", "beheerder"
+
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.REVIEWER)
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_active and self.role in roles
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=40, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Conversation(models.Model):
+    """One conversation (Rasa sender_id) as HR filters it; shown by its number, never by its id."""
+
+    class Status(models.TextChoices):
+        NEW = "nieuw", "nieuw"
+        SEEN = "bekeken", "bekeken"
+        IMPROVE = "moet_beter", "moet beter"
+
+    sender_id = models.CharField(max_length=255, unique=True)
+    channel = models.CharField(max_length=40, default="", db_index=True)
+    started_at = models.DateTimeField(db_index=True)
+    last_at = models.DateTimeField(db_index=True)
+    user_messages = models.PositiveIntegerField(default=0, db_index=True)
+    fallbacks = models.PositiveIntegerField(default=0)
+    clarifications = models.PositiveIntegerField(default=0)
+    coaching_started = models.BooleanField(default=False)
+    questions_done = models.BooleanField(default=False)
+    route_chosen = models.BooleanField(default=False)
+    plan_made = models.BooleanField(default=False)
+    feedback_up = models.PositiveIntegerField(default=0)
+    feedback_down = models.PositiveIntegerField(default=0)
+    # Redacted user text, lower case, for the search box (as stored in the tracker store).
+    search_text = models.TextField(default="")
+    # Where sync() goes on for this conversation: the last event read and the topic answered last.
+    last_event_id = models.BigIntegerField(default=0)
+    last_topic = models.CharField(max_length=80, default="")
+    # The last user message while its answer may still be a fallback (it can arrive in the next batch).
+    pending = models.JSONField(default=dict)
+    # HR's own data about the conversation.
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW, db_index=True)
+    note = models.TextField(default="", blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="conversations")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["-started_at", "-id"], name="conv_started_desc"),
+            models.Index(fields=["fallbacks"], name="conv_fallbacks"),
+            models.Index(fields=["feedback_down"], name="conv_feedback_down"),
+        ]
+
+
+class TopicHit(models.Model):
+    """How often a conversation was answered on a catalogue topic, and the feedback on it."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="topic_hits")
+    topic = models.CharField(max_length=80)
+    messages = models.PositiveIntegerField(default=0)
+    feedback_up = models.PositiveIntegerField(default=0)
+    feedback_down = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["conversation", "topic"], name="topic_hit_once")]
+        indexes = [models.Index(fields=["topic", "conversation"], name="topic_hit_topic")]
+
+
+class RouteChoice(models.Model):
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="routes")
+    route = models.CharField(max_length=80)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["conversation", "route"], name="route_once")]
+
+
+class UnansweredQuestion(models.Model):
+    """A user message Leercoach could not place (fallback), redacted as stored, with its group key."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="unanswered")
+    text = models.CharField(max_length=500)
+    group_key = models.CharField(max_length=200, db_index=True)
+
+
+class SyncState(models.Model):
+    """How far sync() has read the tracker store's events table (one row)."""
+
+    last_event_id = models.BigIntegerField(default=0)
+    # The newest erasure or purge in the audit log already reconciled with the store.
+    last_audit_id = models.BigIntegerField(default=0)
+    synced_at = models.DateTimeField(null=True)
+
+
+class HandoffRequest(models.Model):
+    """A question an employee asked to pass on to HR, with the contact they chose to give.
+
+    The only personal data the project keeps on purpose; deleted when HR marks it handled or
+    after the retention period (LEERCOACH_RETENTION_DAYS)."""
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    channel = models.CharField(max_length=40, default="")
+    question = models.TextField()  # redacted
+    contact = models.CharField(max_length=200)  # as the employee gave it, on purpose
+
+    class Meta:
+        ordering = ["created_at"]

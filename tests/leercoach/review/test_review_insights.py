@@ -1,0 +1,86 @@
+"""Inzichten: aggregates only, nothing for a group of fewer than 10 conversations, charts as SVG."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ElementTree
+
+from django.core.cache import cache
+from django.test import TestCase
+from django.urls import reverse
+
+from leercoach.review import seeding, summary, tracker
+from tests.leercoach.review.support import logged_in, now
+
+DAY = 24 * 3600
+
+
+def conversations(count: int, topic: str, text: str, start: float, **extra) -> None:
+    for index in range(count):
+        events = seeding.answered(text, topic, start + index)
+        if extra.get("feedback"):
+            events.append(seeding.feedback(extra["feedback"], start + index + 1))
+        if extra.get("fallback"):
+            events += seeding.not_understood(extra["fallback"], start + index + 2)
+        if extra.get("plan"):
+            events += seeding.coaching(start + index + 3, ["route_zelfstudie"], plan=True)
+        seeding.insert(tracker.engine(), f"{topic[:10]}{index:022x}", events)
+
+
+class InsightTests(TestCase):
+    def setUp(self):
+        cache.clear()
+        at = now() - DAY
+        conversations(
+            12,
+            "route_mentorschap_coaching",
+            "hoe vind ik een mentor",
+            at,
+            feedback="down",
+            fallback="hoe vraag ik verlof aan?",
+            plan=True,
+        )
+        conversations(
+            4,
+            "kenmerk_kennis_delen",
+            "kennis delen tips",
+            at + 100,
+            feedback="up",
+            fallback="wat is mijn salaris",
+        )
+        summary.sync()
+        self.analyst = logged_in("analyst")
+
+    def figure(self, page, name):
+        return next(f for f in page.context["figures"] if f.name == name)
+
+    def test_groups_of_ten_or_more_conversations_are_shown_smaller_ones_suppressed(self):
+        page = self.analyst.get(reverse("review:insights"))
+        topics = dict(self.figure(page, "onderwerpen").table())
+        assert topics["Mentorschap en coaching"] == ["12", "12"]
+        assert topics["Delen van kennis"] is None  # 4 conversations
+        unanswered = dict(self.figure(page, "onbeantwoord").table())
+        assert unanswered["verlof vraag"] == ["12", "12"]
+        assert unanswered["salari"] is None
+        feedback = dict(self.figure(page, "feedback").table())
+        assert feedback["Mentorschap en coaching"] == ["12", "0", "12"]
+        assert feedback["Delen van kennis"] is None
+        funnel = dict(self.figure(page, "coaching").table())
+        assert funnel["plan gemaakt"] == ["12"]
+        html = page.content.decode()
+        assert "te weinig gesprekken om te tonen" in html
+        assert "salaris" not in html and "verlof aan" not in html  # never a message as such
+
+    def test_every_chart_is_an_svg_without_script_of_only_the_shown_groups(self):
+        page = self.analyst.get(reverse("review:insights"))
+        for figure in page.context["figures"]:
+            response = self.analyst.get(reverse("review:chart", args=[figure.name]))
+            assert response["Content-Type"] == "image/svg+xml"
+            assert "default-src 'none'" in response["Content-Security-Policy"]
+            svg = response.content.decode()
+            ElementTree.fromstring(svg)
+            assert "<script" not in svg
+        topics = self.analyst.get(reverse("review:chart", args=["onderwerpen"])).content.decode()
+        assert "Mentorschap en coaching" in topics and "Delen van kennis" not in topics
+
+    def test_an_unknown_chart_is_not_found(self):
+        assert self.analyst.get(reverse("review:chart", args=["niets"])).status_code == 404

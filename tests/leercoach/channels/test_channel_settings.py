@@ -14,15 +14,21 @@ from tests.support import free_port, sqlite_endpoints
 pytestmark = pytest.mark.servers
 
 
-def test_without_settings_slack_and_teams_are_not_started_and_the_widget_works(tmp_path):
+def rasa_with(tmp_path, name, env):
+    """A Rasa server with only these channel settings (and a pseudonym key): its group, process, port."""
     endpoints = tmp_path / "endpoints.yml"
     sqlite_endpoints(endpoints, free_port(), tmp_path / "conversations.db")
     port = free_port()
     servers = Servers(log_dir=tmp_path)
+    rasa = start_rasa(
+        servers, name, endpoints, port, {"LEERCOACH_PSEUDONYM_KEY": secrets.token_hex(32), **env}
+    )
+    return servers, rasa, port
+
+
+def test_without_settings_slack_and_teams_are_not_started_and_the_widget_works(tmp_path):
+    servers, rasa, port = rasa_with(tmp_path, "rasa-first-run", {})
     try:
-        rasa = start_rasa(
-            servers, "rasa-first-run", endpoints, port, {"LEERCOACH_PSEUDONYM_KEY": secrets.token_hex(32)}
-        )
         servers.wait_until_up(rasa, f"http://127.0.0.1:{port}/webhooks/rest/", timeout=420)
         for webhook in ("slack", "botframework"):
             assert (
@@ -53,18 +59,8 @@ def test_without_settings_slack_and_teams_are_not_started_and_the_widget_works(t
     ],
 )
 def test_incomplete_settings_stop_start_up_with_a_clear_message(tmp_path, given, message):
-    endpoints = tmp_path / "endpoints.yml"
-    sqlite_endpoints(endpoints, free_port(), tmp_path / "conversations.db")
-    port = free_port()
-    servers = Servers(log_dir=tmp_path)
+    servers, rasa, port = rasa_with(tmp_path, "rasa-incomplete", given)
     try:
-        rasa = start_rasa(
-            servers,
-            "rasa-incomplete",
-            endpoints,
-            port,
-            {"LEERCOACH_PSEUDONYM_KEY": secrets.token_hex(32), **given},
-        )
         with pytest.raises(LaunchError):
             servers.wait_until_up(rasa, f"http://127.0.0.1:{port}/", timeout=300)
     finally:

@@ -130,16 +130,10 @@ def serve() -> None:
         )
         servers.wait_until_up(review, f"http://127.0.0.1:{review_port}/inloggen/", timeout=120)
 
-<<<<<<< HEAD
         say()
         say(f"Leercoach draait. Open de intranetdemo met de chatwidget: http://localhost:{widget_port}/")
         say(f"REST-kanaal:  POST http://localhost:{rasa_port}/webhooks/rest/webhook")
-=======
-        print()
-        print(f"Leercoach draait. Open de intranetdemo met de chatwidget: http://localhost:{widget_port}/")
-        print(f"REST-kanaal:  POST http://localhost:{rasa_port}/webhooks/rest/webhook")
-        print(f"HR-review:    http://localhost:{review_port}/ (een account: make review-user)")
->>>>>>> 51b725024558fe701efef962f633561a1cc45f8d
+        say(f"HR-review:    http://localhost:{review_port}/ (een account: make review-user)")
         purger.start()
         say(f"Logs: {servers.running[0].log.parent}   Stoppen: Ctrl-C")
         watch(servers)

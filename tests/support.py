@@ -3,8 +3,10 @@
 import contextlib
 import json
 import socket
+import sys
 import urllib.request
 import uuid
+from pathlib import Path
 from typing import List
 
 
@@ -62,6 +64,17 @@ def sqlite_endpoints(path, action_port: int, db) -> None:
         "tracker_store:\n  type: leercoach.privacy.tracker_store.PrivateSQLTrackerStore\n"
         f"  dialect: sqlite\n  db: {db}\n"
     )
+
+
+def rasa_run_command(model: Path, endpoints: Path, port: int, *extra: str) -> List[str]:
+    """`rasa run` with the project's credentials.yml (its input channels) on 127.0.0.1:port."""
+    from leercoach.settings import PROJECT_ROOT
+
+    return [
+        sys.executable, "-m", "rasa", "run", "--model", str(model), "--endpoints", str(endpoints),
+        "--credentials", str(PROJECT_ROOT / "credentials.yml"), "--interface", "127.0.0.1",
+        "--port", str(port), *extra,
+    ]  # fmt: skip
 
 
 def start_until_up(command: List[str], env: dict, up_line: str, what: str, timeout: float = 600):

@@ -357,7 +357,7 @@ def _extend_surname(text: str, tokens: List[re.Match], index: int, eng: Engine) 
     return last
 
 
-def rule_names(text: str, eng: Engine) -> Iterator[Finding]:
+def rule_names(text: str, eng: Engine, idioms: List[Tuple[int, int]]) -> Iterator[Finding]:
     """Names after introducing words, in any case: 'ik ben jan', 'mijn collega Zbigniew'."""
     tokens = _words(text)
     vocabulary = words().vocabulary
@@ -373,7 +373,13 @@ def rule_names(text: str, eng: Engine) -> Iterator[Finding]:
         capitalised = word[:1].isupper() and word.lower() not in eng.whitelist
         if known or (strong and capitalised):
             last = _extend_surname(text, tokens, index, eng)
-            yield Finding(token.start(), tokens[last].end(), NAAM, 10)
+            if not _in_idiom(token.start(), tokens[last].end(), idioms):
+                yield Finding(token.start(), tokens[last].end(), NAAM, 10)
+
+
+def _in_idiom(start: int, end: int, spans: List[Tuple[int, int]]) -> bool:
+    """Whether start..end lies within one of `spans` (an idiom, a place name)."""
+    return any(s_start <= start and end <= s_end for s_start, s_end in spans)
 
 
 def _starts_sentence(text: str, start: int) -> bool:
@@ -386,7 +392,7 @@ def _keep_person(text: str, start: int, end: int, idioms: List[Tuple[int, int]])
     span_words = _WORD.findall(text[start:end])
     if not span_words or all(_bare(w) in words().vocabulary for w in span_words):
         return False
-    if any(i_start <= start and end <= i_end for i_start, i_end in idioms):
+    if _in_idiom(start, end, idioms):
         return False
     after = text[end : end + 30]
     # "Jan-met-de-pet": a name glued to a lower-case word is a compound, not a name.
@@ -440,13 +446,17 @@ def chunks(text: str, size: int = CHUNK) -> Iterator[Tuple[int, str]]:
     yield start, text[start:]
 
 
-def deduce_findings(text: str, eng: Engine) -> Tuple[List[Finding], List[Tuple[int, int]]]:
-    """(names and street addresses found by deduce, place-name spans waiting for context)."""
+def deduce_findings(
+    text: str, eng: Engine, idioms: List[Tuple[int, int]]
+) -> Tuple[List[Finding], List[Tuple[int, int]]]:
+    """(names and street addresses found by deduce, place-name spans waiting for context).
+
+    Deduce's own overlap resolution and redactor are skipped: with equal priorities it keeps
+    either the name or the place for "Groningen", and ``redaction`` resolves overlaps anyway."""
     findings: List[Finding] = []
     places: List[Tuple[int, int]] = []
-    idioms = [(m.start(), m.end()) for m in words().idioms.finditer(text)]
     for offset, chunk in chunks(text):
-        for annotation in eng.deduce.deidentify(chunk).annotations:
+        for annotation in eng.deduce.deidentify(chunk, disabled={"post_processing"}).annotations:
             start, end = offset + annotation.start_char, offset + annotation.end_char
             tag = annotation.tag
             if tag == PLACE_TAG:
@@ -480,8 +490,19 @@ def places_in_addresses(
 def find(text: str, address_findings: List[Finding]) -> List[Finding]:
     """Names, street addresses and places of residence in `text`."""
     eng = engine()
-    found, places = deduce_findings(text, eng)
-    found.extend(rule_names(text, eng))
+    idioms = [(m.start(), m.end()) for m in words().idioms.finditer(text)]
+    found, places = deduce_findings(text, eng, idioms)
+    # A place deduce also knows as a surname ("het congres was in Den Haag") names nobody;
+    # where someone lives, it becomes [ADRES] below.
+    found = [f for f in found if not (f.kind == NAAM and _in_idiom(f.start, f.end, places))]
+    # "ik woon in Den Bosch": a "name" where someone lives is the place.
+    found = [
+        Finding(f.start, f.end, ADRES, 25)
+        if f.kind == NAAM and _RESIDENCE.search(text[max(0, f.start - 40) : f.start])
+        else f
+        for f in found
+    ]
+    found.extend(rule_names(text, eng, idioms))
     addresses = [f for f in found + address_findings if f.kind == ADRES]
     found.extend(places_in_addresses(text, places, addresses))
     return found

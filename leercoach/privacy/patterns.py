@@ -100,12 +100,14 @@ def phones(text: str) -> Iterator[Finding]:
     """Dutch mobile and landline numbers (06, 0xx, +31, 0031, "(0)"), service numbers, and
     international numbers written with + or 00."""
     for match in _PHONE_CANDIDATE.finditer(text):
-        length = _phone_length(match.group())
+        start, candidate = match.start(), match.group()
+        length = _phone_length(candidate)
+        if length and candidate.startswith("(") and ")" not in candidate[:length]:
+            # "(0612345678)": the bracket is around the number, not around an area code.
+            start, candidate = start + 1, candidate[1:]
+            length = _phone_length(candidate)
         if length:
-            end = match.start() + length
-            if match.group().startswith("(") and ")" not in text[match.start() : end]:
-                continue
-            yield Finding(match.start(), end, TELEFOON, 40)
+            yield Finding(start, start + length, TELEFOON, 40)
 
 
 # ---- IBAN ----------------------------------------------------------------------------------
@@ -200,11 +202,8 @@ _STREET = re.compile(
 _ADDRESS_AFTER_WORDS = re.compile(
     r"(?i:\bwoon|\bwonen|\bwoont|\bwoonachtig|\badres(?:\s+is)?:?|\bverhuisd\s+naar)"
     r"\s+(?i:(?:op|aan|in|naar|te)\s+)?(?:de\s+)?"
-    r"((?:[A-Z][\w'’]{0,30}[ \t]){0,3}(?:[A-Z][\w'’]{0,30}|[a-z][\w'’]{0,40}?(?:"
-    + _STREET_SUFFIXES
-    + r"))"
-    + _HOUSE_NUMBER
-    + ")"
+    r"((?:[A-Z][\w'’]{0,30}[ \t](?:(?:van|de|der|den|het|'t|ter|ten)[ \t]){0,2}){0,3}"
+    r"(?:[A-Z][\w'’]{0,30}|[a-z][\w'’]{0,40}?(?:" + _STREET_SUFFIXES + r"))" + _HOUSE_NUMBER + ")"
 )
 
 
@@ -288,7 +287,7 @@ def dates(text: str, today: Optional[datetime.date] = None) -> Iterator[Finding]
 
 _STAFF_NUMBER_AFTER_WORD = re.compile(
     r"(?i)\b(?:personeelsnummer|personeelsnr|pers\.?\s?nr|medewerkersnummer|medewerkernummer|"
-    r"werknemersnummer|personeels\s?nummer)\.?\s*(?:is|:)?\s*([A-Za-z]{0,3}\d[\w\-]{2,15})(?!\w)"
+    r"werknemersnummer|personeels\s?nummer)\.?\s*(?:is|:)?\s*([A-Za-z]{0,3}-?\d[\w\-]{2,15})(?!\w)"
 )
 
 

@@ -71,10 +71,24 @@ def _resolve(findings: List[Finding], text: str) -> List[Finding]:
         taken[match.start() : match.end()] = b"\x01" * (match.end() - match.start())
     chosen: List[Finding] = []
     for finding in sorted(findings, key=lambda f: (-f.priority, -(f.end - f.start), f.start)):
-        if finding.end > finding.start and not any(taken[finding.start : finding.end]):
+        if any(taken[finding.start : finding.end]):
+            finding = _name_before(finding, taken, text)
+        if finding is not None and finding.end > finding.start:
             taken[finding.start : finding.end] = b"\x01" * (finding.end - finding.start)
             chosen.append(finding)
     return sorted(chosen, key=lambda f: f.start)
+
+
+def _name_before(finding: Finding, taken: bytearray, text: str) -> Optional[Finding]:
+    """A name that ran into something found already ("Ahmed Benali van [AFDELING]") keeps
+    its part before it, without the words that only joined the two ("van")."""
+    if finding.kind != patterns.NAAM or taken[finding.start]:
+        return None
+    end = taken.index(1, finding.start)
+    head = re.match(r"(.*?[^\W\d_])(?:[ \t]+[a-z'’]+)*[ \t]*$", text[finding.start : end])
+    if not head:
+        return None
+    return Finding(finding.start, finding.start + len(head.group(1)), finding.kind, finding.priority)
 
 
 _JOINS = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -24,10 +25,20 @@ from leercoach.settings import PROJECT_ROOT
 
 # The servers' logs (LEERCOACH_LOG_DIR to put them elsewhere, e.g. a test's own folder).
 LOG_DIR = Path(os.environ.get("LEERCOACH_LOG_DIR") or PROJECT_ROOT / ".leercoach" / "logs")
+CREDENTIALS = PROJECT_ROOT / "credentials.yml"
+
+
+def credentials_variables(credentials_file: Path = CREDENTIALS) -> List[str]:
+    """The environment variables credentials.yml names as ${VARIABLE}."""
+    return re.findall(r"\$\{(\w+)\}", credentials_file.read_text(encoding="utf-8"))
 
 
 def child_environment() -> dict:
     env = dict(os.environ)
+    # Rasa refuses to start when a ${VARIABLE} in credentials.yml is not set at all; empty
+    # means "channel not configured", so a first run needs none of them.
+    for variable in credentials_variables():
+        env.setdefault(variable, "")
     env["RASA_TELEMETRY_ENABLED"] = "false"  # an HR tool must not phone home
     env["SQLALCHEMY_SILENCE_UBER_WARNING"] = "1"
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))

@@ -93,7 +93,7 @@ def test_the_pods_get_every_variable_the_production_endpoints_file_reads():
 
 
 def test_the_environment_template_has_every_setting_the_readme_documents():
-    documented = set(re.findall(r"\b(LEERCOACH_[A-Z_]+|TICKET_LOCK_LIFETIME)\b", README))
+    documented = set(re.findall(r"\b(LEERCOACH_[A-Z_]*[A-Z]|TICKET_LOCK_LIFETIME)\b", README))
     documented -= {"LEERCOACH_TEST_MODEL"}  # a test switch, not a setting
     assert documented, "README documents no settings?"
     missing = documented - env_example_names()

@@ -26,6 +26,8 @@ def redacted(text):
         ("Mark belt je morgen terug.", "[NAAM] belt je morgen terug."),
         ("Groetjes, Kees", "Groetjes, [NAAM]"),
         ("Dank je wel Lisa!", "Dank je wel [NAAM]!"),
+        ("Mijn coach is J. P. van der Berg.", "Mijn coach is [NAAM]."),
+        ("mijn manager heet erik", "mijn manager heet [NAAM]"),
     ],
 )
 def test_names_become_naam(text, expected):
@@ -47,6 +49,9 @@ def test_names_become_naam(text, expected):
         "We werken met Teams, Excel en Slack.",
         "Ik wil groeien als teamleider.",
         "voor max 2 uur per week",
+        "De training is voor Jan en alleman.",
+        "Het congres was in Den Haag.",
+        "We hebben kantoren in Rotterdam en Eindhoven.",
     ],
 )
 def test_words_that_look_like_names_survive(text):
@@ -84,6 +89,10 @@ def test_email_addresses(text, expected):
 )
 def test_phone_numbers_in_every_notation(number):
     assert redacted(f"bel me op {number} als het kan") == "bel me op [TELEFOON] als het kan"
+
+
+def test_brackets_around_a_phone_number_stay():
+    assert redacted("collega femke (0623456781) wil ook") == "collega [NAAM] ([TELEFOON]) wil ook"
 
 
 @pytest.mark.parametrize(
@@ -129,6 +138,8 @@ def test_bsn_only_when_it_passes_the_11_check(text, expected):
         ("mijn postcode is 3511 ab", "mijn postcode is [ADRES]"),
         ("Ik woon in Amersfoort.", "Ik woon in [ADRES]."),
         ("mijn adres is dorpsstraat 5", "mijn adres is [ADRES]"),
+        ("Ik woon in Den Bosch.", "Ik woon in [ADRES]."),
+        ("Mijn adres is Laan van Meerdervoort 55", "Mijn adres is [ADRES]"),
         ("in 2025 is het zover", "in 2025 is het zover"),
         ("Best wel lastig", "Best wel lastig"),  # Best is a town, but not here
         ("mijn loopbaan 2 keer omgegooid", "mijn loopbaan 2 keer omgegooid"),
@@ -159,6 +170,7 @@ def test_staff_numbers_default_pattern_and_after_the_word(configured):
     configured()
     assert redacted("mijn nummer is P123456") == "mijn nummer is [PERSONEELSNUMMER]"
     assert redacted("personeelsnummer: 45678") == "personeelsnummer: [PERSONEELSNUMMER]"
+    assert redacted("werknemersnummer W-55123") == "werknemersnummer [PERSONEELSNUMMER]"
     assert redacted("P12 en P12345678") == "P12 en P12345678"
 
 
@@ -178,6 +190,8 @@ def test_departments_from_the_setting(configured):
     configured(LEERCOACH_DEPARTMENTS="Inkoop, Team Noord,ICT")
     assert redacted("ik werk bij inkoop en team  noord") == "ik werk bij [AFDELING] en [AFDELING]"
     assert redacted("de inkoopafdeling") == "de inkoopafdeling"
+    # A name that runs into a department stops before it.
+    assert redacted("ik ben Ahmed Benali van Inkoop") == "ik ben [NAAM] van [AFDELING]"
     configured()
     assert redacted("ik werk bij inkoop") == "ik werk bij inkoop"
 

@@ -104,7 +104,7 @@ test-conversations: train  ## rasa test: the conversations in tests/conversation
 test-nlu: train  ## holdout accuracy and out-of-scope rejection above the thresholds
 	$(PY) -m leercoach.evaluation.nlu --check
 
-test-servers: train  ## make run and the chat widget (headless Chromium) against real servers
+test-servers: train nginx  ## make run and the chat widget (headless Chromium) against real servers
 	$(PY) -m pytest -m servers -q
 
 purge:  ## delete conversations past the retention period (LEERCOACH_RETENTION_DAYS, default 180)

@@ -170,12 +170,13 @@ def _random_text(r: random.Random) -> str:
 
 
 def corpus(size: int = SIZE, seed: int = SEED) -> List[Case]:
-    """The hand-written cases, then generated ones up to ``size``; conversations of about 20 turns."""
+    """The hand-written cases, then generated ones up to ``size``, in 60 conversations taking turns
+    (so requests sent side by side are of different conversations)."""
     r = random.Random(seed)
     cases: List[Case] = []
 
     def sender() -> str:
-        return f"hostile-{seed}-{len(cases) // 20}"
+        return f"hostile-{seed}-{len(cases) % 60}"  # 60 conversations, side by side
 
     for label, text in HAND_WRITTEN_TEXTS.items():
         cases.append(_json_case(label, text, sender()))

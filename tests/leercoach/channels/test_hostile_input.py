@@ -76,6 +76,12 @@ def test_the_corpus_is_large_and_reproducible():
     assert any(b"\xff" in c.body for c in cases)
 
 
+def said_something(replies) -> bool:
+    """A reply list whose every message shows something (text, or the export's attachment)."""
+    shown = ("text", "custom", "attachment", "image", "buttons")
+    return isinstance(replies, list) and bool(replies) and all(any(r.get(k) for k in shown) for r in replies)
+
+
 def expected_too_long(body: bytes):
     """Whether the channel must say "too long": from the message as the channel reads it."""
     message = guard.clean_text(guard.read_body(body).get("message"))
@@ -89,11 +95,10 @@ def test_every_hostile_request_gets_a_reply_and_no_server_error(server):
     too_long = guard.too_long_text()
     problems = []
     for case, (status, replies) in zip(cases, outcomes, strict=True):
-        shown = texts(replies)
-        if status >= 500 or not shown or not all(t.strip() for t in shown):
+        if status >= 500 or not said_something(replies):
             problems.append((case.label, status, str(replies)[:200]))
-        elif expected_too_long(case.body) != (shown == [too_long]):
-            problems.append((case.label, "size limit", shown[:1]))
+        elif expected_too_long(case.body) != (texts(replies) == [too_long]):
+            problems.append((case.label, "size limit", texts(replies)[:1]))
     assert not problems, f"{len(problems)} of {len(cases)}: {problems[:10]}"
 
 
@@ -121,7 +126,7 @@ def test_a_typed_route_feedback_payload_adds_no_unknown_route_to_a_plan(server):
     assert "Jouw ontwikkelplan" in plan or "ontwikkelplan" in plan.lower()
     assert "route_bestaat_niet" not in plan and "rrrr" not in plan
     stored = server["database"].query(
-        "SELECT data FROM events WHERE type_name = 'slot' AND data LIKE '%coaching_plan%'"
+        "SELECT data FROM events WHERE type_name = 'slot' AND data LIKE %s", "%coaching_plan%"
     )
     assert stored and all("route_bestaat_niet" not in row[0] and '"x"' not in row[0] for row in stored)
 

@@ -1,6 +1,7 @@
 """Settings that differ per company or installation, read from the environment.
 
-One place for each: the HR contact (used in answers and the privacy text), the
+One place for each: the HR contact (used in answers and the privacy text), the service desk
+(off-topic computer questions), the
 retention period, the fallback thresholds (read from config.yml, where Rasa reads them).
 """
 
@@ -17,6 +18,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 # Shown until a company sets LEERCOACH_HR_CONTACT; clearly a placeholder address.
 DEFAULT_HR_CONTACT = "hr@bedrijf.example"
+DEFAULT_SERVICEDESK_CONTACT = "servicedesk@bedrijf.example"
 DEFAULT_RETENTION_DAYS = 180
 
 
@@ -25,14 +27,24 @@ def hr_contact() -> str:
     return os.environ.get("LEERCOACH_HR_CONTACT", "").strip() or DEFAULT_HR_CONTACT
 
 
+def servicedesk_contact() -> str:
+    """Where computer, password and phone questions go, e.g. 'de servicedesk, toestel 4444'."""
+    return os.environ.get("LEERCOACH_SERVICEDESK_CONTACT", "").strip() or DEFAULT_SERVICEDESK_CONTACT
+
+
 def retention_days() -> int:
     raw = os.environ.get("LEERCOACH_RETENTION_DAYS", "").strip()
     return int(raw) if raw.isdigit() and int(raw) > 0 else DEFAULT_RETENTION_DAYS
 
 
 def text_values() -> dict:
-    """The configured values that texts may name as placeholders ({hr_contact}, {retention_days})."""
-    return {"hr_contact": hr_contact(), "retention_days": retention_days()}
+    """The configured values that texts may name as placeholders ({hr_contact}, {retention_days},
+    {servicedesk_contact})."""
+    return {
+        "hr_contact": hr_contact(),
+        "retention_days": retention_days(),
+        "servicedesk_contact": servicedesk_contact(),
+    }
 
 
 @dataclass(frozen=True)

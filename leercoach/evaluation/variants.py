@@ -1,6 +1,6 @@
 """Train NLU pipeline variants on data/ and score each on the holdout (README "NLU choices").
 
-    python -m leercoach.evaluation.variants config.yml /tmp/variant-a.yml ...
+    python -m leercoach.evaluation.variants [--nlu data/nlu] config.yml /tmp/variant-a.yml ...
 
 Per config: NLU training time (wall and CPU seconds on this machine), holdout top-1 in scope
 and out-of-scope rejection at the config's own fallback thresholds, and top-1 without them.
@@ -31,12 +31,12 @@ def thresholds_of(config: Path) -> tuple:
     return 0.0, 0.0
 
 
-def train_nlu(config: Path, out: Path) -> tuple:
+def train_nlu(config: Path, out: Path, nlu: Path) -> tuple:
     """(model path, wall seconds, CPU seconds of the training process)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
     command = [sys.executable, "-m", "rasa", "train", "nlu", "--config", str(config)]
-    command += ["--nlu", str(PROJECT_ROOT / "data" / "nlu"), "--out", str(out), "--fixed-model-name", "nlu"]
+    command += ["--nlu", str(nlu), "--out", str(out), "--fixed-model-name", "nlu"]
     subprocess.run(command, cwd=PROJECT_ROOT, env=child_environment(), check=True, capture_output=True)
     wall = time.monotonic() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -49,12 +49,13 @@ def main(argv=None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("configs", nargs="+", type=Path)
+    parser.add_argument("--nlu", type=Path, default=PROJECT_ROOT / "data" / "nlu", help="training data")
     args = parser.parse_args(argv)
     print("| config | NLU train wall | CPU | top-1 in scope | out of scope rejected | top-1 raw |")
     print("|---|---|---|---|---|---|")
     for config in args.configs:
         with tempfile.TemporaryDirectory() as folder:
-            model, wall, cpu = train_nlu(config, Path(folder))
+            model, wall, cpu = train_nlu(config, Path(folder), args.nlu)
             parsed = parse_holdout(model)
         accuracy, rejection = scores(parsed, *thresholds_of(config))
         raw = scores(parsed, 0.0, 0.0)[0]

@@ -15,11 +15,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 import yaml
 
-from leercoach.evaluation.nlu import parse_holdout, scores
+from leercoach.evaluation.nlu import REJECTED, parse_holdout, scores
 from leercoach.run.servers import child_environment
 from leercoach.settings import PROJECT_ROOT
 
@@ -59,6 +60,14 @@ def main(argv=None) -> int:
             parsed = parse_holdout(model)
         accuracy, rejection = scores(parsed, *thresholds_of(config))
         raw = scores(parsed, 0.0, 0.0)[0]
+        # Which topics are confused (counts only, no holdout texts: the holdout stays unseen).
+        confused = Counter(
+            (p.gold, p.predicted(*thresholds_of(config)))
+            for p in parsed
+            if p.predicted(*thresholds_of(config)) != p.gold
+            and not (p.gold == "out_of_scope" and p.predicted(*thresholds_of(config)) in REJECTED)
+        )
+        print(f"{config.name}: {dict(confused.most_common())}", file=sys.stderr)
         print(
             f"| {config.name} | {wall:.0f} s | {cpu:.0f} s | {accuracy:.3f} | {rejection:.3f} | {raw:.3f} |"
         )

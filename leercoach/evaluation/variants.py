@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from leercoach.evaluation.nlu import REJECTED, parse_holdout, scores
+from leercoach.evaluation.nlu import REJECTED, parse_holdout, scores, threshold_sweep
 from leercoach.run.servers import child_environment
 from leercoach.settings import PROJECT_ROOT
 
@@ -68,6 +68,8 @@ def main(argv=None) -> int:
             and not (p.gold == "out_of_scope" and p.predicted(*thresholds_of(config)) in REJECTED)
         )
         print(f"{config.name}: {dict(confused.most_common())}", file=sys.stderr)
+        # The best fallback thresholds for this variant over the holdout (make eval-nlu does the same).
+        print(f"{config.name} sweep: {threshold_sweep(parsed)[:5]}", file=sys.stderr)
         print(
             f"| {config.name} | {wall:.0f} s | {cpu:.0f} s | {accuracy:.3f} | {rejection:.3f} | {raw:.3f} |"
         )

@@ -13,13 +13,14 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONWARNINGS := ignore
 
 .PHONY: help install venv deps spacy-model browser doctor train run shell validate test \
-        test-unit test-conversations test-nlu test-servers eval-nlu crossval lock clean purge
+        test-unit test-conversations test-nlu test-servers eval-nlu eval-privacy privacy-lookups crossval lock clean \
+        purge teams-package cluster cluster-stop nginx
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
 ## ---- set-up ----------------------------------------------------------------
-install: deps spacy-model browser  ## everything: Python 3.10 venv, pinned packages, Dutch spaCy pipeline, browser test tools
+install: deps spacy-model privacy-lookups browser  ## everything: Python 3.10 venv, pinned packages, Dutch spaCy pipeline, redaction lookups, browser test tools
 	@echo "Installed. Next: make test, make run"
 
 venv:
@@ -33,6 +34,9 @@ deps: venv
 
 spacy-model: deps  ## the Dutch pipeline nl_core_news_sm (official, or the offline stand-in)
 	$(PY) -m leercoach.nlp.install
+
+privacy-lookups: deps  ## the redaction's name lookups (deduce; about a minute the first time)
+	$(PY) -m leercoach.privacy.install
 
 browser: deps  ## Debian's Chromium and axe-core for the browser tests
 	@command -v chromium >/dev/null || { \
@@ -59,6 +63,20 @@ run:  ## start Leercoach (action server, Rasa, intranet demo page); Ctrl-C stops
 
 shell:  ## chat with Leercoach in the terminal
 	@$(PY) -m leercoach.run shell
+
+teams-package:  ## the Teams app package to upload: build/leercoach-teams.zip (needs LEERCOACH_TEAMS_APP_ID, LEERCOACH_TEAMS_WEBSITE_URL)
+	@$(PY) -m leercoach.channels.teams_package
+
+cluster: nginx  ## production on one machine: nginx, N Rasa servers, PostgreSQL, Redis; Ctrl-C or cluster-stop stops
+	@$(PY) -m leercoach.run cluster
+
+cluster-stop:  ## stop what make cluster started
+	@$(PY) -m leercoach.run cluster-stop
+
+nginx:  # Debian's nginx for make cluster (run by Leercoach itself, never as the system service)
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get install -y -q nginx >/dev/null || { apt-get update -q && apt-get install -y -q nginx; }; \
+	  else sudo apt-get install -y -q nginx; fi; }
 
 ## ---- checks ----------------------------------------------------------------
 validate:  ## rasa data validate, failing on any warning
@@ -87,6 +105,9 @@ purge:  ## delete conversations past the retention period (LEERCOACH_RETENTION_D
 
 eval-nlu:  ## train on data/ only, parse the holdout, write reports/nlu/
 	$(PY) -m leercoach.evaluation.nlu --report reports/nlu
+
+eval-privacy:  ## redaction on the PII corpus: recall, false changes, ms per message; writes reports/privacy/
+	$(PY) -m leercoach.evaluation.privacy
 
 crossval:  ## 5-fold cross-validation on the training data (slow)
 	$(RASA) test nlu --nlu data --config config.yml --cross-validation --folds 5 --out reports/crossval

@@ -22,6 +22,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_HR_CONTACT = "hr@bedrijf.example"
 DEFAULT_SERVICEDESK_CONTACT = "servicedesk@bedrijf.example"
 DEFAULT_RETENTION_DAYS = 180
+# Longer messages get a friendly "too long" answer instead of going to the NLU.
+DEFAULT_MAX_MESSAGE_CHARS = 4000
 # Staff numbers like P123456; every company sets its own with LEERCOACH_STAFF_NUMBER_PATTERN.
 DEFAULT_STAFF_NUMBER_PATTERN = r"P\d{5,7}"
 
@@ -39,6 +41,11 @@ def servicedesk_contact() -> str:
 def retention_days() -> int:
     raw = os.environ.get("LEERCOACH_RETENTION_DAYS", "").strip()
     return int(raw) if raw.isdigit() and int(raw) > 0 else DEFAULT_RETENTION_DAYS
+
+
+def max_message_chars() -> int:
+    raw = os.environ.get("LEERCOACH_MAX_MESSAGE_CHARS", "").strip()
+    return int(raw) if raw.isdigit() and int(raw) > 0 else DEFAULT_MAX_MESSAGE_CHARS
 
 
 def staff_number_pattern() -> re.Pattern[str]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import itertools
 import json
 import logging
 import pickle
@@ -104,7 +105,8 @@ def slim_cache_file() -> Path:
 
 
 def deduce_config() -> Dict[str, Any]:
-    """deduce's base configuration with only ANNOTATORS; place names get a tag of their own."""
+    """deduce's base configuration with only ANNOTATORS; place names get a tag of their own,
+    and the context annotators extend a name at most CONTEXT_ROUNDS times."""
     deduce = deduce_module()
     base = json.loads(Path(deduce.deduce._BASE_CONFIG_FILE).read_text(encoding="utf-8"))
     annotators = {name: base["annotators"][name] for name in ANNOTATORS}
@@ -112,7 +114,36 @@ def deduce_config() -> Dict[str, Any]:
         **annotators["placename"],
         "args": {**annotators["placename"]["args"], "tag": PLACE_TAG},
     }
+    for name, annotator in annotators.items():
+        if annotator["annotator_type"] == "deduce.annotator.ContextAnnotator":
+            annotators[name] = {**annotator, "annotator_type": f"{__name__}.BoundedContextAnnotator"}
     return {**base, "annotators": annotators}
+
+
+def bounded_context_annotator() -> type:
+    """deduce's ContextAnnotator repeats until nothing changes: one round per adjacent name,
+    so a pasted list of 200 names takes seconds and 1000 exceed Python's recursion limit.
+    Three rounds cover every real name ("J. P. van der Berg")."""
+    with quiet_deduce():
+        from deduce.annotator import ContextAnnotator
+
+    class Bounded(ContextAnnotator):
+        def _annotate(self, text, annotations, rounds=CONTEXT_ROUNDS):
+            original = annotations.copy()
+            for context_pattern in self.pattern:
+                annotations = self._apply_context_pattern(text, annotations, context_pattern)
+            if self.iterative and rounds > 1:
+                dd = sys.modules["docdeid"]
+                changed = dd.AnnotationSet(annotations.difference(original))
+                annotations = dd.AnnotationSet(annotations.intersection(original))
+                if changed:
+                    annotations.update(self._annotate(text, changed, rounds - 1))
+            return annotations
+
+    return Bounded
+
+
+CONTEXT_ROUNDS = 3
 
 
 def build_slim_cache() -> Path:
@@ -135,18 +166,33 @@ def build_slim_cache() -> Path:
     return target
 
 
+def __getattr__(name: str) -> Any:
+    # deduce builds annotators from class names in its config; this one is made on demand,
+    # so importing this module does not import deduce.
+    if name == "BoundedContextAnnotator":
+        globals()[name] = bounded_context_annotator()
+        return globals()[name]
+    raise AttributeError(name)
+
+
+Phrases = Dict[str, Tuple[Tuple[str, ...], ...]]  # last word -> the phrases ending in it
+
+
 @dataclass(frozen=True)
 class Words:
-    strong: Tuple[Tuple[str, ...], ...]
-    weak: Tuple[Tuple[str, ...], ...]
+    strong: Phrases
+    weak: Phrases
     not_names: FrozenSet[str]
     vocabulary: FrozenSet[str]
     idioms: re.Pattern[str]
     not_streets: FrozenSet[str]
 
 
-def _phrases(items: Sequence[str]) -> Tuple[Tuple[str, ...], ...]:
-    return tuple(sorted({tuple(item.lower().split()) for item in items}, key=len, reverse=True))
+def _phrases(items: Sequence[str]) -> Phrases:
+    by_last: Dict[str, List[Tuple[str, ...]]] = {}
+    for phrase in {tuple(item.lower().split()) for item in items}:
+        by_last.setdefault(phrase[-1], []).append(phrase)
+    return {last: tuple(sorted(group, key=len, reverse=True)) for last, group in by_last.items()}
 
 
 @lru_cache(maxsize=1)
@@ -231,13 +277,12 @@ _PRONOUN_AFTER_VERB = frozenset(
         "ons",
     ]
 )
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;\n]\s*|^\W*)$")
+_AFTER_SENTENCE_END = re.compile(r"[.!?:;\n\"'(]\s*$")
 _RESIDENCE = re.compile(
     r"(?i)\b(?:woon|wonen|woont|woonde|woonachtig|wonend|verhuisd|verhuis|kom)\s+"
     r"(?:al\s+\w+\s+jaar\s+|nu\s+|sinds\s+kort\s+)?(?:in|te|naar|uit)\s+$"
 )
 _GAP = re.compile(r"[ \t]*[,:]?[ \t]*")
-_ADDRESS_GLUE = re.compile(r"^[ \t]*,?[ \t]*(?:(?:in|te)[ \t]+)?$")
 
 
 def _bare(word: str) -> str:
@@ -268,17 +313,18 @@ def _words(text: str) -> List[re.Match]:
     return list(_WORD.finditer(text))
 
 
-def _introduced(tokens: List[re.Match], index: int, phrases: Tuple[Tuple[str, ...], ...], text: str) -> bool:
-    """Whether tokens[index] directly follows one of `phrases` (only spaces/commas between)."""
-    for phrase in phrases:
+def _introduced(tokens: List[re.Match], index: int, phrases: Phrases, text: str) -> bool:
+    """Whether tokens[index] directly follows one of `phrases` (only spaces, a comma between)."""
+    if index == 0:
+        return False
+    for phrase in phrases.get(tokens[index - 1].group().lower(), ()):
         size = len(phrase)
         if index < size:
             continue
-        before = tokens[index - size : index]
-        if tuple(t.group().lower() for t in before) != phrase:
-            continue
-        chain = before + [tokens[index]]
-        if all(_GAP.fullmatch(text[a.end() : b.start()]) for a, b in zip(chain, chain[1:])):
+        chain = tokens[index - size : index + 1]
+        if tuple(t.group().lower() for t in chain[:-1]) == phrase and all(
+            _GAP.fullmatch(text[a.end() : b.start()]) for a, b in itertools.pairwise(chain)
+        ):
             return True
     return False
 
@@ -311,7 +357,7 @@ def _extend_surname(text: str, tokens: List[re.Match], index: int, eng: Engine) 
     return last
 
 
-def rule_names(text: str, eng: Engine) -> Iterator[Finding]:
+def rule_names(text: str, eng: Engine, idioms: List[Tuple[int, int]]) -> Iterator[Finding]:
     """Names after introducing words, in any case: 'ik ben jan', 'mijn collega Zbigniew'."""
     tokens = _words(text)
     vocabulary = words().vocabulary
@@ -327,35 +373,40 @@ def rule_names(text: str, eng: Engine) -> Iterator[Finding]:
         capitalised = word[:1].isupper() and word.lower() not in eng.whitelist
         if known or (strong and capitalised):
             last = _extend_surname(text, tokens, index, eng)
-            yield Finding(token.start(), tokens[last].end(), NAAM, 10)
+            if not _in_idiom(token.start(), tokens[last].end(), idioms):
+                yield Finding(token.start(), tokens[last].end(), NAAM, 10)
+
+
+def _in_idiom(start: int, end: int, spans: List[Tuple[int, int]]) -> bool:
+    """Whether start..end lies within one of `spans` (an idiom, a place name)."""
+    return any(s_start <= start and end <= s_end for s_start, s_end in spans)
 
 
 def _starts_sentence(text: str, start: int) -> bool:
-    return bool(_SENTENCE_START.search(text[max(0, start - 3) : start])) or not text[:start].strip()
+    before = text[max(0, start - 3) : start]
+    return (start - len(before) == 0 and not before.strip()) or bool(_AFTER_SENTENCE_END.search(before))
 
 
-def _keep_person(text: str, start: int, end: int) -> bool:
+def _keep_person(text: str, start: int, end: int, idioms: List[Tuple[int, int]]) -> bool:
     """Filters for deduce's person findings in chat text."""
     span_words = _WORD.findall(text[start:end])
     if not span_words or all(_bare(w) in words().vocabulary for w in span_words):
         return False
-    for idiom in words().idioms.finditer(text):
-        if idiom.start() <= start and end <= idiom.end():
-            return False
+    if _in_idiom(start, end, idioms):
+        return False
     after = text[end : end + 30]
     # "Jan-met-de-pet": a name glued to a lower-case word is a compound, not a name.
     if re.match(r"-[a-z]", after):
         return False
     # "Mark je agenda", "Wil je": a verb first in a question or a request.
     next_word = re.match(r"[ \t]+([^\W\d_]+)", after)
-    if (
+    verb_first = (
         len(span_words) == 1
         and _starts_sentence(text, start)
-        and next_word
+        and next_word is not None
         and next_word.group(1).lower() in _PRONOUN_AFTER_VERB
-    ):
-        return False
-    return True
+    )
+    return not verb_first
 
 
 def _trim(text: str, start: int, end: int, eng: Engine) -> Tuple[int, int]:
@@ -369,29 +420,58 @@ def _trim(text: str, start: int, end: int, eng: Engine) -> Tuple[int, int]:
         if word.islower() and (
             word in eng.whitelist
             or _bare(word) in words().vocabulary
-            or any(word == p[-1] for p in words().strong + words().weak)
+            or word in words().strong
+            or word in words().weak
         ):
             start += match.end()
         else:
             return start, end
 
 
-def deduce_findings(text: str, eng: Engine) -> Tuple[List[Finding], List[Tuple[int, int]]]:
-    """(names and street addresses found by deduce, place-name spans waiting for context)."""
+# deduce's cost grows faster than the text; long messages go in pieces cut at a line or
+# sentence end (a name is never cut) or else at a space.
+CHUNK = 1000
+
+
+def chunks(text: str, size: int = CHUNK) -> Iterator[Tuple[int, str]]:
+    start = 0
+    while len(text) - start > size:
+        window = text[start : start + size]
+        cut = max(window.rfind("\n"), window.rfind(". "), window.rfind("? "), window.rfind("! "))
+        if cut < size // 2:
+            cut = window.rfind(" ")
+        cut = cut + 1 if cut > 0 else size
+        yield start, text[start : start + cut]
+        start += cut
+    yield start, text[start:]
+
+
+def deduce_findings(
+    text: str, eng: Engine, idioms: List[Tuple[int, int]]
+) -> Tuple[List[Finding], List[Tuple[int, int]]]:
+    """(names and street addresses found by deduce, place-name spans waiting for context).
+
+    Deduce's own overlap resolution and redactor are skipped: with equal priorities it keeps
+    either the name or the place for "Groningen", and ``redaction`` resolves overlaps anyway."""
     findings: List[Finding] = []
     places: List[Tuple[int, int]] = []
-    for annotation in eng.deduce.deidentify(text).annotations:
-        start, end, tag = annotation.start_char, annotation.end_char, annotation.tag
-        if tag == PLACE_TAG:
-            places.append((start, end))
-        elif tag == "locatie":  # a street with a house number
-            if text[start:end].split(" ")[0].lower() not in words().not_streets:
-                findings.append(Finding(start, end, ADRES, 30))
-        elif tag in ("persoon", "patient"):
-            start, end = _trim(text, start, end, eng)
-            if start < end and _keep_person(text, start, end):
-                findings.append(Finding(start, end, NAAM, 10))
+    for offset, chunk in chunks(text):
+        for annotation in eng.deduce.deidentify(chunk, disabled={"post_processing"}).annotations:
+            start, end = offset + annotation.start_char, offset + annotation.end_char
+            tag = annotation.tag
+            if tag == PLACE_TAG:
+                places.append((start, end))
+            elif tag == "locatie":  # a street with a house number
+                if text[start:end].split(" ")[0].lower() not in words().not_streets:
+                    findings.append(Finding(start, end, ADRES, 30))
+            elif tag in ("persoon", "patient"):
+                start, end = _trim(text, start, end, eng)
+                if start < end and _keep_person(text, start, end, idioms):
+                    findings.append(Finding(start, end, NAAM, 10))
     return findings, places
+
+
+_GLUE_BEFORE = re.compile(r"[ \t]*,?[ \t]*(?:(?:in|te)[ \t]+)?$")
 
 
 def places_in_addresses(
@@ -399,18 +479,30 @@ def places_in_addresses(
 ) -> Iterator[Finding]:
     """A place name is personal only as part of where someone lives: after 'ik woon in', or
     right after a street or a postcode ('Kerkstraat 1, Utrecht', '3511 AB Utrecht')."""
+    address_ends = {a.end for a in addresses}
     for start, end in places:
-        if _RESIDENCE.search(text[max(0, start - 40) : start]) or any(
-            a.end <= start and _ADDRESS_GLUE.match(text[a.end : start]) for a in addresses
-        ):
+        before = text[max(0, start - 40) : start]
+        glue = _GLUE_BEFORE.search(before)
+        if _RESIDENCE.search(before) or (glue and start - len(glue.group()) in address_ends):
             yield Finding(start, end, ADRES, 25)
 
 
 def find(text: str, address_findings: List[Finding]) -> List[Finding]:
     """Names, street addresses and places of residence in `text`."""
     eng = engine()
-    found, places = deduce_findings(text, eng)
-    found.extend(rule_names(text, eng))
+    idioms = [(m.start(), m.end()) for m in words().idioms.finditer(text)]
+    found, places = deduce_findings(text, eng, idioms)
+    # A place deduce also knows as a surname ("het congres was in Den Haag") names nobody;
+    # where someone lives, it becomes [ADRES] below.
+    found = [f for f in found if not (f.kind == NAAM and _in_idiom(f.start, f.end, places))]
+    # "ik woon in Den Bosch": a "name" where someone lives is the place.
+    found = [
+        Finding(f.start, f.end, ADRES, 25)
+        if f.kind == NAAM and _RESIDENCE.search(text[max(0, f.start - 40) : f.start])
+        else f
+        for f in found
+    ]
+    found.extend(rule_names(text, eng, idioms))
     addresses = [f for f in found + address_findings if f.kind == ADRES]
     found.extend(places_in_addresses(text, places, addresses))
     return found

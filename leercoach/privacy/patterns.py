@@ -100,12 +100,14 @@ def phones(text: str) -> Iterator[Finding]:
     """Dutch mobile and landline numbers (06, 0xx, +31, 0031, "(0)"), service numbers, and
     international numbers written with + or 00."""
     for match in _PHONE_CANDIDATE.finditer(text):
-        length = _phone_length(match.group())
+        start, candidate = match.start(), match.group()
+        length = _phone_length(candidate)
+        if length and candidate.startswith("(") and ")" not in candidate[:length]:
+            # "(0612345678)": the bracket is around the number, not around an area code.
+            start, candidate = start + 1, candidate[1:]
+            length = _phone_length(candidate)
         if length:
-            end = match.start() + length
-            if match.group().startswith("(") and ")" not in text[match.start() : end]:
-                continue
-            yield Finding(match.start(), end, TELEFOON, 40)
+            yield Finding(start, start + length, TELEFOON, 40)
 
 
 # ---- IBAN ----------------------------------------------------------------------------------
@@ -169,7 +171,7 @@ def bsn_is_valid(digits: str) -> bool:
     """The 11-check ('elfproef') of a burgerservicenummer: 9 digits, weights 9..2 and -1."""
     if len(digits) != 9 or not digits.isdigit() or digits == "000000000":
         return False
-    total = sum(int(d) * w for d, w in zip(digits, (9, 8, 7, 6, 5, 4, 3, 2, -1)))
+    total = sum(int(d) * w for d, w in zip(digits, (9, 8, 7, 6, 5, 4, 3, 2, -1), strict=True))
     return total % 11 == 0
 
 
@@ -192,15 +194,16 @@ _STREET_SUFFIXES = (
 _HOUSE_NUMBER = r"[ ]\d{1,4}(?:[ ]?[a-zA-Z](?!\w))?(?:[-/]\d{1,4})?(?![\w]|[.,]\d)"
 # Kerkstraat 12, Van Goghstraat 3a, Prins Hendrikkade 12-2: a capitalised street name.
 _STREET = re.compile(
-    r"(?<![\w-])(?:(?:[A-Z][\w'’]*|\d{1,2}e)[ \-](?:(?:[A-Z][\w'’]*|van|de|der|den|het|'t|ter|ten)[ \-])*)?"
-    r"([A-Z][\w'’]+(?:" + _STREET_SUFFIXES + r"))" + _HOUSE_NUMBER
+    r"(?<![\w-])(?:(?:[A-Z][\w'’]{0,30}|\d{1,2}e)[ \-](?:(?:[A-Z][\w'’]{0,30}|van|de|der|den|het|'t|ter|ten)[ \-]){0,3})?"
+    r"([A-Z][\w'’]{1,40}?(?:" + _STREET_SUFFIXES + r"))" + _HOUSE_NUMBER
 )
 # After "ik woon (op)", "mijn adres is": also a street without a suffix (Markt 3, Lange
 # Voorhout 9) and a street typed in lower case (dorpsstraat 5).
 _ADDRESS_AFTER_WORDS = re.compile(
     r"(?i:\bwoon|\bwonen|\bwoont|\bwoonachtig|\badres(?:\s+is)?:?|\bverhuisd\s+naar)"
     r"\s+(?i:(?:op|aan|in|naar|te)\s+)?(?:de\s+)?"
-    r"((?:[A-Z][\w'’]*\s)*(?:[A-Z][\w'’]*|[a-z][\w'’]*(?:" + _STREET_SUFFIXES + r"))" + _HOUSE_NUMBER + ")"
+    r"((?:[A-Z][\w'’]{0,30}[ \t](?:(?:van|de|der|den|het|'t|ter|ten)[ \t]){0,2}){0,3}"
+    r"(?:[A-Z][\w'’]{0,30}|[a-z][\w'’]{0,40}?(?:" + _STREET_SUFFIXES + r"))" + _HOUSE_NUMBER + ")"
 )
 
 
@@ -284,7 +287,7 @@ def dates(text: str, today: Optional[datetime.date] = None) -> Iterator[Finding]
 
 _STAFF_NUMBER_AFTER_WORD = re.compile(
     r"(?i)\b(?:personeelsnummer|personeelsnr|pers\.?\s?nr|medewerkersnummer|medewerkernummer|"
-    r"werknemersnummer|personeels\s?nummer)\.?\s*(?:is|:)?\s*([A-Za-z]{0,3}\d[\w\-]{2,15})(?!\w)"
+    r"werknemersnummer|personeels\s?nummer)\.?\s*(?:is|:)?\s*([A-Za-z]{0,3}-?\d[\w\-]{2,15})(?!\w)"
 )
 
 

@@ -14,14 +14,13 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
-from typing import Iterable, List, Mapping, Optional, Tuple
+from typing import List, Optional, Tuple
 
 from leercoach import settings
-from leercoach.content import fill
 from leercoach.privacy import names, patterns
 from leercoach.privacy.patterns import KINDS, TOKEN, Finding
 
-__all__ = ["KINDS", "Finding", "Redaction", "detect", "notice", "redact", "warm_up"]
+__all__ = ["KINDS", "Finding", "Redaction", "detect", "redact", "warm_up"]
 
 
 @dataclass(frozen=True)
@@ -64,21 +63,32 @@ def warm_up() -> None:
     names.engine()
 
 
-def _overlaps(finding: Finding, spans: Iterable[Tuple[int, int]]) -> bool:
-    return any(finding.start < end and start < finding.end for start, end in spans)
-
-
-def _resolve(findings: List[Finding], protected: List[Tuple[int, int]]) -> List[Finding]:
-    """Non-overlapping findings, in text order: higher priority first, then the longer one."""
+def _resolve(findings: List[Finding], text: str) -> List[Finding]:
+    """Non-overlapping findings, in text order: higher priority first, then the longer one.
+    Tokens already in the text ([NAAM]) are never touched."""
+    taken = bytearray(len(text))
+    for match in TOKEN.finditer(text):
+        taken[match.start() : match.end()] = b"\x01" * (match.end() - match.start())
     chosen: List[Finding] = []
     for finding in sorted(findings, key=lambda f: (-f.priority, -(f.end - f.start), f.start)):
-        if (
-            finding.end > finding.start
-            and not _overlaps(finding, protected)
-            and not _overlaps(finding, [(c.start, c.end) for c in chosen])
-        ):
+        if any(taken[finding.start : finding.end]):
+            finding = _name_before(finding, taken, text)
+        if finding is not None and finding.end > finding.start:
+            taken[finding.start : finding.end] = b"\x01" * (finding.end - finding.start)
             chosen.append(finding)
     return sorted(chosen, key=lambda f: f.start)
+
+
+def _name_before(finding: Finding, taken: bytearray, text: str) -> Optional[Finding]:
+    """A name that ran into something found already ("Ahmed Benali van [AFDELING]") keeps
+    its part before it, without the words that only joined the two ("van")."""
+    if finding.kind != patterns.NAAM or taken[finding.start]:
+        return None
+    end = taken.index(1, finding.start)
+    head = re.match(r"(.*?[^\W\d_])(?:[ \t]+[a-z'’]+)*[ \t]*$", text[finding.start : end])
+    if not head:
+        return None
+    return Finding(finding.start, finding.start + len(head.group(1)), finding.kind, finding.priority)
 
 
 _JOINS = {
@@ -120,8 +130,7 @@ def detect(text: str) -> Tuple[Finding, ...]:
     found.extend(patterns.addresses(text, names.words().not_streets))
     found.extend(patterns.departments(text, department_pattern))
     found.extend(names.find(text, [f for f in found if f.kind == patterns.ADRES]))
-    protected = [(m.start(), m.end()) for m in TOKEN.finditer(text)]
-    return tuple(_merge(_resolve(found, protected), text))
+    return tuple(_merge(_resolve(found, text), text))
 
 
 def redact(text: str) -> Redaction:
@@ -137,19 +146,3 @@ def redact(text: str) -> Redaction:
     pieces.append(text[position:])
     kinds = tuple(dict.fromkeys(finding.kind for finding in findings))
     return Redaction("".join(pieces), kinds)
-
-
-def notice(
-    redaction: Redaction, template: Optional[str], labels: Optional[Mapping[str, str]] = None
-) -> Optional[str]:
-    """The line to send before the answer when personal data was removed, else None.
-
-    `template` is a Dutch text from a content file; it may name ``{kinds}``, filled with the
-    `labels` of the kinds found (e.g. {"TELEFOON": "telefoonnummer"}) joined by ", ", or with
-    the tokens themselves where no label is given.
-    """
-    if not redaction.changed or not template:
-        return None
-    labels = labels or {}
-    kinds = ", ".join(labels.get(kind, f"[{kind}]") for kind in redaction.kinds)
-    return fill(template, what="redaction notice", kinds=kinds)

@@ -36,6 +36,7 @@ MESSAGE_PLACEHOLDERS = {
     "source_label": {"source"},
     "no_more": {"title"},
     "more_about": {"title"},
+    "too_long": {"max_chars"},
 }
 # Conversation texts (answers.yml `conversation:`) may name the configured contacts.
 CONVERSATION_PLACEHOLDERS = {"hr_contact", "servicedesk_contact"}
@@ -52,6 +53,8 @@ REQUIRED_MESSAGES = {
     "contact_hr",
     "no_more",
     "audience_question",
+    "too_long",
+    "server_error",
 }
 SOURCES = {"wat_is_leercultuur": "Heijboer, 2013", "leercultuur_stimuleren": "Korevaar et al., 2020"}
 SOURCES.update({t.key: "Korevaar et al., 2020" for t in catalogue.topics_in("drager")})

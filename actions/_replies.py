@@ -1,7 +1,8 @@
 """Sends a rendered reply and records the list context it leaves behind."""
 
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Set
 
+from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -15,4 +16,22 @@ def send(reply: Reply, dispatcher: CollectingDispatcher) -> List[Dict[str, Any]]
         # Small talk, privacy or HR questions keep the list context of the topic before,
         # so "de tweede" still works after "wie leest dit mee?".
         return []
-    return [SlotSet("last_list", reply.last_list), SlotSet("last_topic", reply.last_topic)]
+    return [
+        SlotSet("last_list", reply.last_list),
+        SlotSet("last_topic", reply.last_topic),
+        SlotSet("more_shown", reply.more_shown),
+    ]
+
+
+def just_said(tracker: Tracker) -> Set[str]:
+    """The texts of Leercoach's previous turn (before the latest message)."""
+    said: Set[str] = set()
+    users_seen = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users_seen += 1
+            if users_seen == 2:
+                break
+        elif event.get("event") == "bot" and users_seen == 1 and event.get("text"):
+            said.add(event["text"])
+    return said

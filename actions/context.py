@@ -7,7 +7,14 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions._replies import send
 from leercoach import catalogue
-from leercoach.answering import OVERVIEW_OF_LIST, has_more, main_topic_buttons, render_more, render_topic
+from leercoach.answering import (
+    OVERVIEW_OF_LIST,
+    has_more,
+    main_topic_buttons,
+    render_more,
+    render_no_more,
+    render_topic,
+)
 from leercoach.answering.references import list_position
 from leercoach.content import message
 
@@ -24,6 +31,9 @@ class ActionResolveReference(Action):
         last_topic: Optional[str] = tracker.get_slot("last_topic")
 
         if intent == "tell_more" and has_more(last_topic):
+            if tracker.get_slot("more_shown") == last_topic:
+                # "Vertel meer" again: say there is no more instead of repeating the paragraph.
+                return send(render_no_more(last_topic), dispatcher)
             return send(render_more(last_topic), dispatcher)
         if last_list not in catalogue.LIST_GROUPS:
             dispatcher.utter_message(text=message("no_list"), buttons=main_topic_buttons())
@@ -42,4 +52,4 @@ class ActionResolveReference(Action):
             overview = OVERVIEW_OF_LIST[last_list]
             dispatcher.utter_message(text=text, buttons=render_topic(overview).messages[0]["buttons"])
             return []
-        return send(render_topic(items[position - 1]), dispatcher)
+        return send(render_topic(items[position - 1], tracker.get_slot("audience")), dispatcher)

@@ -1,8 +1,9 @@
 """Settings that differ per company or installation, read from the environment.
 
-One place for each: the HR contact (used in answers and the privacy text), the
-retention period, the fallback thresholds (read from config.yml, where Rasa reads them),
-and what the redaction must recognise as the company's own staff numbers and departments.
+One place for each: the HR contact (used in answers and the privacy text), the service desk
+(off-topic computer questions), the retention period, the fallback thresholds (read from
+config.yml, where Rasa reads them), and what the redaction must recognise as the company's own
+staff numbers and departments.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 # Shown until a company sets LEERCOACH_HR_CONTACT; clearly a placeholder address.
 DEFAULT_HR_CONTACT = "hr@bedrijf.example"
+DEFAULT_SERVICEDESK_CONTACT = "servicedesk@bedrijf.example"
 DEFAULT_RETENTION_DAYS = 180
 # Longer messages get a friendly "too long" answer instead of going to the NLU.
 DEFAULT_MAX_MESSAGE_CHARS = 4000
@@ -29,6 +31,11 @@ DEFAULT_STAFF_NUMBER_PATTERN = r"P\d{5,7}"
 def hr_contact() -> str:
     """How employees reach HR, e.g. 'Team HR, hr@acme.nl of toestel 1234'."""
     return os.environ.get("LEERCOACH_HR_CONTACT", "").strip() or DEFAULT_HR_CONTACT
+
+
+def servicedesk_contact() -> str:
+    """Where computer, password and phone questions go, e.g. 'de servicedesk, toestel 4444'."""
+    return os.environ.get("LEERCOACH_SERVICEDESK_CONTACT", "").strip() or DEFAULT_SERVICEDESK_CONTACT
 
 
 def retention_days() -> int:
@@ -67,8 +74,13 @@ def departments() -> tuple:
 
 
 def text_values() -> dict:
-    """The configured values that texts may name as placeholders ({hr_contact}, {retention_days})."""
-    return {"hr_contact": hr_contact(), "retention_days": retention_days()}
+    """The configured values that texts may name as placeholders ({hr_contact}, {retention_days},
+    {servicedesk_contact})."""
+    return {
+        "hr_contact": hr_contact(),
+        "retention_days": retention_days(),
+        "servicedesk_contact": servicedesk_contact(),
+    }
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,8 @@ class Reply:
     messages: List[dict]
     last_list: Optional[str] = None
     last_topic: Optional[str] = None
+    # The topic whose "vertel meer" text this reply is (a second "vertel meer" has no more).
+    more_shown: Optional[str] = None
 
 
 def button(key: str, title: Optional[str] = None) -> dict:
@@ -81,9 +83,18 @@ def _faq_buttons(key: str) -> List[dict]:
     return [button(k) for k in (keys[start:] + keys[:start])[:2]]
 
 
-def render_topic(key: str) -> Reply:
-    """The answer to a catalogue topic, with the buttons that lead back or onward."""
+def _entry(key: str, audience: Optional[str]) -> dict:
+    """The answer texts for this audience: a manager gets the ``manager:`` version where there is one."""
     entry = content.answer(key)
+    version = entry.pop("manager", None)
+    if audience == "manager" and version:
+        entry.update(version)
+    return entry
+
+
+def render_topic(key: str, audience: Optional[str] = None) -> Reply:
+    """The answer to a catalogue topic, with the buttons that lead back or onward."""
+    entry = _entry(key, audience)
     text = _fill(entry["text"])
     group = catalogue.topic(key).group
 
@@ -104,15 +115,35 @@ def render_topic(key: str) -> Reply:
 
 def render_more(key: str) -> Reply:
     """The deeper follow-up ("vertel meer") on the last topic answered."""
-    entry = content.answer(key)
+    return Reply(
+        [{"text": _fill(content.answer(key)["more"]), "buttons": _more_buttons(key)}],
+        *_more_context(key),
+        more_shown=key,
+    )
+
+
+def render_no_more(key: str) -> Reply:
+    """A second "vertel meer": say there is no more, and offer what comes next."""
+    text = content.message("no_more", title=catalogue.topic(key).title)
+    return Reply([{"text": text, "buttons": _more_buttons(key)}], *_more_context(key), more_shown=key)
+
+
+def _more_context(key: str) -> tuple:
     group = catalogue.topic(key).group
-    text = _fill(entry["more"])
     if group in catalogue.LIST_GROUPS:
-        return Reply([{"text": text, "buttons": _onward_buttons(key, group)}], group, key)
+        return group, key
+    return LIST_OF_OVERVIEW.get(key), key
+
+
+def _more_buttons(key: str) -> List[dict]:
+    group = catalogue.topic(key).group
+    if group in catalogue.LIST_GROUPS:
+        return _onward_buttons(key, group)
     if key in LIST_OF_OVERVIEW:
-        list_group = LIST_OF_OVERVIEW[key]
-        return Reply([{"text": text, "buttons": _list_buttons(list_group)}], list_group, key)
-    return Reply([{"text": text, "buttons": _faq_buttons(key)}], None, key)
+        return _list_buttons(LIST_OF_OVERVIEW[key])
+    if group == "faq":
+        return _faq_buttons(key)
+    return main_topic_buttons()
 
 
 def has_more(key: Optional[str]) -> bool:

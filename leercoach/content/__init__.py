@@ -1,7 +1,8 @@
-"""Leercoach's texts as data: answers, short UI messages and the privacy notice.
+"""Leercoach's texts as data: answers, short UI messages, conversation texts, the privacy notice.
 
 The Dutch texts live in ``answers.yml`` and ``privacy.yml`` so HR can change them without a
 developer; this module only reads them and fills in their named ``{placeholders}``.
+``signals.yml`` holds the words that steer an answer (who is asking, English, off-topic).
 """
 
 from __future__ import annotations
@@ -9,13 +10,14 @@ from __future__ import annotations
 import string
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Sequence, Set
+from typing import Any, Dict, List, Sequence, Set
 
 import yaml
 
 CONTENT_DIR = Path(__file__).parent
 ANSWERS_FILE = CONTENT_DIR / "answers.yml"
 PRIVACY_FILE = CONTENT_DIR / "privacy.yml"
+SIGNALS_FILE = CONTENT_DIR / "signals.yml"
 
 
 def _read_sections(path: Path, *sections: str) -> Dict[str, Any]:
@@ -29,7 +31,13 @@ def _read_sections(path: Path, *sections: str) -> Dict[str, Any]:
 @lru_cache(maxsize=1)
 def load_answers() -> Dict[str, Any]:
     """The parsed answers file: ``{"answers": {key: {...}}, "messages": {name: text}}``."""
-    return _read_sections(ANSWERS_FILE, "answers", "messages")
+    return _read_sections(ANSWERS_FILE, "answers", "messages", "conversation", "terms")
+
+
+@lru_cache(maxsize=1)
+def signals() -> Dict[str, Any]:
+    """The words that steer an answer: ``audience``, ``english``, ``off_topic``."""
+    return _read_sections(SIGNALS_FILE, "audience", "off_topic")
 
 
 @lru_cache(maxsize=1)
@@ -59,6 +67,29 @@ def message(name: str, **values: Any) -> str:
     if name not in messages:
         raise KeyError(f"no message '{name}' in {ANSWERS_FILE}")
     return fill(messages[name], what=f"message '{name}'", **values)
+
+
+def variants(name: str, **values: Any) -> List[str]:
+    """The conversation text ``name`` (answers.yml ``conversation:``) as a list of filled variants."""
+    texts = load_answers()["conversation"]
+    if name not in texts:
+        raise KeyError(f"no conversation text '{name}' in {ANSWERS_FILE}")
+    entry = texts[name]
+    return [fill(t, what=f"conversation text '{name}'", **values).strip() for t in _as_list(entry)]
+
+
+def conversation(name: str, **values: Any) -> str:
+    """The (first) conversation text ``name``, filled."""
+    return variants(name, **values)[0]
+
+
+def terms() -> Dict[str, Dict[str, Any]]:
+    """Words the answers use, with their explanation: ``{key: {words, topic, text}}``."""
+    return load_answers()["terms"]
+
+
+def _as_list(entry: Any) -> List[str]:
+    return list(entry) if isinstance(entry, list) else [entry]
 
 
 def privacy_text(part: str = "full", **values: Any) -> str:

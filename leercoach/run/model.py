@@ -6,11 +6,10 @@ import hashlib
 import subprocess
 import sys
 from pathlib import Path
-from typing import Iterable, List, Optional
+from typing import Iterable, List
 
 from leercoach.settings import PROJECT_ROOT
 
-MODELS_DIR = PROJECT_ROOT / "models"
 MODEL_PREFIX = "leercoach-"
 
 
@@ -48,11 +47,6 @@ def _software_identity() -> str:
 def model_path(root: Path = PROJECT_ROOT) -> Path:
     """Where the model for the current inputs lives (it may not exist yet)."""
     return root / "models" / f"{MODEL_PREFIX}{fingerprint(training_inputs(root), root)}.tar.gz"
-
-
-def newest_model(models_dir: Path = MODELS_DIR) -> Optional[Path]:
-    models = sorted(models_dir.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
-    return models[-1] if models else None
 
 
 def check_spacy_pipeline() -> None:

@@ -66,3 +66,33 @@ def test_reference_without_a_list_asks_what_to_talk_about(dispatcher):
     assert events == []
     assert messages[0]["text"] == content.message("no_list")
     assert "/start_coaching" in payloads(messages[0])
+
+
+def test_tell_more_twice_says_there_is_no_more_and_offers_the_next_item(dispatcher):
+    slots = {"last_list": "route", "last_topic": "route_samen_leren", "more_shown": "route_samen_leren"}
+    _, messages = resolve(dispatcher, "tell_more", "nog meer?", slots)
+    title = catalogue.topic("route_samen_leren").title
+    assert messages[0]["text"] == content.message("no_more", title=title)
+    assert payloads(messages[0])[0] == "/route_zelfstudie"  # the next route
+    assert content.answer("route_samen_leren")["more"].strip() not in messages[0]["text"]
+
+
+def test_tell_more_records_that_the_more_text_was_shown(dispatcher):
+    slots = {"last_list": "route", "last_topic": "route_samen_leren"}
+    events, _ = resolve(dispatcher, "tell_more", "vertel meer", slots)
+    assert slot_events(events)["more_shown"] == "route_samen_leren"
+
+
+def test_tell_more_twice_after_a_faq_offers_the_next_questions(dispatcher):
+    slots = {"last_topic": "wat_is_leercultuur", "more_shown": "wat_is_leercultuur"}
+    _, messages = resolve(dispatcher, "tell_more", "vertel meer", slots)
+    assert messages[0]["text"] == content.message(
+        "no_more", title=catalogue.topic("wat_is_leercultuur").title
+    )
+    assert payloads(messages[0]) == ["/goede_leercultuur", "/belang_leercultuur"]
+
+
+def test_a_manager_who_picks_an_item_gets_the_manager_version(dispatcher):
+    slots = {"last_list": "drager", "last_topic": "leercultuur_stimuleren", "audience": "manager"}
+    _, messages = resolve(dispatcher, "refer_list_item", "de vierde", slots)
+    assert content.answer("drager_leiderschap")["manager"]["tip"] in messages[0]["text"]

@@ -22,12 +22,27 @@ def _trained_intents():
     }
 
 
-def _rule_and_story_intents():
-    intents = set()
-    for doc in _yaml_files("data/rules") + _yaml_files("data/stories"):
-        for entry in doc.get("rules", []) + doc.get("stories", []):
-            intents |= {step["intent"] for step in entry.get("steps", []) if "intent" in step}
-    return intents
+def _step_intents(steps):
+    """The intents of rule steps, including the alternatives of an `or` step."""
+    for step in steps:
+        if "intent" in step:
+            yield step["intent"]
+        for alternative in step.get("or", []):
+            if "intent" in alternative:
+                yield alternative["intent"]
+
+
+def _rule_intents():
+    return {
+        intent
+        for doc in _yaml_files("data/rules")
+        for rule in doc.get("rules", [])
+        for intent in _step_intents(rule.get("steps", []))
+    }
+
+
+def _interruption_rules():
+    return yaml.safe_load((PROJECT_ROOT / "data/rules/interruptions.yml").read_text())["rules"]
 
 
 @pytest.mark.skipif(not SHARED_CATALOGUE.exists(), reason="../shared/topics.yml not beside the repo")
@@ -45,4 +60,26 @@ def test_every_key_is_an_intent_with_training_data_and_a_rule(key):
     domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())
     assert key in domain["intents"]
     assert key in _trained_intents()
-    assert key in _rule_and_story_intents()
+    assert key in _rule_intents()
+
+
+KNOWLEDGE_GROUPS = ("faq", "kenmerk", "drager", "route")
+
+
+def test_one_knowledge_rule_answers_every_knowledge_topic():
+    (rule,) = yaml.safe_load((PROJECT_ROOT / "data/rules/knowledge.yml").read_text())["rules"]
+    keys = [t.key for g in KNOWLEDGE_GROUPS for t in catalogue.topics_in(g)]
+    assert list(_step_intents(rule["steps"])) == keys
+
+
+def test_side_questions_are_answered_in_every_phase_of_coaching():
+    side_questions = [t.key for g in KNOWLEDGE_GROUPS for t in catalogue.topics_in(g)]
+    side_questions += ["human_handoff", "privacy_info", "bot_challenge", "capabilities"]
+    rules = _interruption_rules()
+    assert len(rules) == 3  # during the questions, questions paused, walking through the routes
+    for rule in rules:
+        assert list(_step_intents(rule["steps"])) == side_questions, rule["rule"]
+        assert [s["action"] for s in rule["steps"] if "action" in s] == [
+            "action_answer_topic",
+            "action_coaching_offer_resume",
+        ]

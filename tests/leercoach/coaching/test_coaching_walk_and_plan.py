@@ -180,7 +180,8 @@ def test_the_rules_answer_every_interruption_the_form_can_reject():
         step["intent"]
         for rule in rules
         if {"active_loop": "coaching_form"} in (rule.get("condition") or [])
-        for step in rule["steps"]
+        for listed in rule["steps"]
+        for step in (listed, *listed.get("or", []))  # a step `or:` lists alternatives
         if "intent" in step
     }
     assert set(questions.interrupting_intents()) <= during_form
@@ -191,7 +192,8 @@ def test_the_rules_answer_every_interruption_the_form_can_reject():
             step["intent"]
             for rule in rules
             if {"slot_was_set": [{"coaching_phase": phase}]} in (rule.get("condition") or [])
-            for step in rule["steps"]
+            for listed in rule["steps"]
+            for step in (listed, *listed.get("or", []))
             if "intent" in step
         }
         topics = set(load("texts")["interruptions"]["other_topics"])

@@ -34,8 +34,12 @@ MESSAGE_PLACEHOLDERS = {
     "clarify": {"first", "second"},
     "out_of_range": {"count"},
     "source_label": {"source"},
+    "no_more": {"title"},
+    "more_about": {"title"},
     "too_long": {"max_chars"},
 }
+# Conversation texts (answers.yml `conversation:`) may name the configured contacts.
+CONVERSATION_PLACEHOLDERS = {"hr_contact", "servicedesk_contact"}
 REQUIRED_MESSAGES = {
     "back_to_overview",
     "next_item",
@@ -47,7 +51,8 @@ REQUIRED_MESSAGES = {
     "out_of_range",
     "end_of_list",
     "contact_hr",
-    "main_topics_intro",
+    "no_more",
+    "audience_question",
     "too_long",
     "server_error",
 }
@@ -56,6 +61,9 @@ SOURCES.update({t.key: "Korevaar et al., 2020" for t in catalogue.topics_in("dra
 
 ANSWERS: Dict[str, Dict[str, str]] = content.load_answers()["answers"]
 MESSAGES: Dict[str, str] = content.load_answers()["messages"]
+CONVERSATION: Dict[str, object] = content.load_answers()["conversation"]
+TERMS: Dict[str, Dict[str, object]] = content.terms()
+MANAGER_TOPICS = [key for key, entry in ANSWERS.items() if "manager" in entry]
 
 
 def drill_down_keys() -> list:
@@ -78,8 +86,15 @@ def all_texts() -> Iterator[Tuple[str, str]]:
         for field in ("text", "tip", "more"):
             if field in entry:
                 yield f"answers.{key}.{field}", entry[field]
+        for field, text in entry.get("manager", {}).items():
+            yield f"answers.{key}.manager.{field}", text
     for name, text in MESSAGES.items():
         yield f"messages.{name}", text
+    for name, entry in CONVERSATION.items():
+        for number, text in enumerate(entry if isinstance(entry, list) else [entry]):
+            yield f"conversation.{name}.{number}", text
+    for key, term in TERMS.items():
+        yield f"terms.{key}", term["text"]
     for part in ("short", "full"):
         yield f"privacy.{part}", content.privacy_text(part, retention_days=30, hr_contact="HR")
 
@@ -181,15 +196,18 @@ def test_texts_use_only_the_markdown_the_channels_render():
 
 def test_placeholders_are_only_those_the_renderer_fills():
     unknown = {}
-    for key, entry in ANSWERS.items():
-        for field, text in entry.items():
-            extra = content.placeholders(text) - ANSWER_PLACEHOLDERS
-            if extra:
-                unknown[f"answers.{key}.{field}"] = extra
-    for name, text in MESSAGES.items():
-        extra = content.placeholders(text) - MESSAGE_PLACEHOLDERS.get(name, set())
+    for label, text in all_texts():
+        if label.startswith("answers."):
+            allowed = ANSWER_PLACEHOLDERS
+        elif label.startswith("messages."):
+            allowed = MESSAGE_PLACEHOLDERS.get(label.split(".")[1], set())
+        elif label.startswith("conversation."):
+            allowed = CONVERSATION_PLACEHOLDERS
+        else:
+            allowed = set()
+        extra = content.placeholders(text) - allowed
         if extra:
-            unknown[f"messages.{name}"] = extra
+            unknown[label] = extra
     assert not unknown, unknown
 
 
@@ -219,3 +237,33 @@ def test_no_sentence_is_copied_from_the_faq():
         if shared:
             copied[label] = [" ".join(gram) for gram in sorted(shared)]
     assert not copied, f"{COPY_NGRAM}-word sequences taken from the FAQ: {copied}"
+
+
+@pytest.mark.parametrize("key", MANAGER_TOPICS)
+def test_manager_versions_speak_to_a_manager_and_never_send_them_to_their_manager(key):
+    version = ANSWERS[key]["manager"]
+    assert version["text"].strip() != ANSWERS[key]["text"].strip()
+    assert ("tip" in version) == ("tip" in ANSWERS[key]), f"{key}: a tip for both or for neither"
+    for text in version.values():
+        assert "je leidinggevende" not in text.lower(), f"{key}: a manager is sent to their manager"
+
+
+def test_the_topics_that_differ_for_managers_have_a_manager_version():
+    dragers = [t.key for t in catalogue.topics_in("drager")]
+    expected = {*dragers, "kenmerk_leidinggevenden", "leercultuur_stimuleren", "kenmerk_feedback_reflectie"}
+    assert set(MANAGER_TOPICS) == expected
+
+
+@pytest.mark.parametrize("name", [n for n, e in CONVERSATION.items() if isinstance(e, list)])
+def test_texts_with_variants_have_two_different_ones(name):
+    # Leercoach never sends the same fallback twice in a row: it needs a second text.
+    variants = content.variants(name, hr_contact="HR", servicedesk_contact="servicedesk")
+    assert len(set(variants)) >= 2 or name == "off_topic_other", name
+
+
+@pytest.mark.parametrize("key", sorted(TERMS))
+def test_every_term_explains_itself_and_leads_to_a_topic(key):
+    term = TERMS[key]
+    assert term["words"] and all(w == w.lower() for w in term["words"])
+    assert catalogue.is_topic(term["topic"])
+    assert len(words(term["text"])) <= 60

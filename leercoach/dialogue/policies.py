@@ -1,0 +1,84 @@
+"""RulePolicy whose cost per prediction does not grow with the conversation.
+
+Rasa's RulePolicy turns the WHOLE conversation into dialogue states for every prediction
+(three or four per turn) and then checks every rule against every state, although a rule
+can only look back as many states as it is long. Turn 160 of a conversation cost three times
+turn 20 (see README, "Snelheid"). This subclass, used in config.yml, gives the rules exactly
+the states they can see: the last `window` states, where `window` is one more than the
+longest rule, and stops checking a rule once past its length. Same predictions, same
+training (the window applies only to a loaded model).
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List, Optional, Set, Text
+
+from rasa.core.policies.rule_policy import RULES, RULES_FOR_LOOP_UNHAPPY_PATH, RulePolicy
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.shared.core.domain import Domain, State
+from rasa.shared.core.events import ActionExecuted
+from rasa.shared.core.trackers import DialogueStateTracker
+
+
+def recent_states(tracker: DialogueStateTracker, domain: Domain, window: int, omit_unset_slots: bool = False) -> List[State]:
+    """The last `window` entries of `tracker.past_states(domain)` (RulePolicy's arguments:
+    no rule-only turns hidden), without building the states of the turns before them."""
+    prior_trackers = 1 + sum(isinstance(event, ActionExecuted) for event in tracker.applied_events())
+    first = max(prior_trackers - window, 0)
+    states = []
+    for index, (prior, _hide_rule_turn) in enumerate(tracker.generate_all_prior_trackers()):
+        if index >= first:
+            states.append(domain._clean_state(domain.get_active_state(prior, omit_unset_slots=omit_unset_slots)))
+    return states
+
+
+class _RecentPast:
+    """A tracker as the featurizer sees it: only its last `window` states."""
+
+    def __init__(self, tracker: DialogueStateTracker, window: int) -> None:
+        self._tracker, self._window = tracker, window
+
+    def past_states(self, domain: Domain, omit_unset_slots: bool = False, ignore_rule_only_turns: bool = False,
+                    rule_only_data: Optional[Dict[Text, Any]] = None) -> List[State]:
+        if ignore_rule_only_turns:  # not RulePolicy's case; keep Rasa's full computation
+            return self._tracker.past_states(domain, omit_unset_slots, ignore_rule_only_turns, rule_only_data)
+        return recent_states(self._tracker, domain, self._window, omit_unset_slots)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._tracker, name)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
+class RecentRulePolicy(RulePolicy):
+    """RulePolicy that only featurises the states its rules can see."""
+
+    def __init__(self, *args: Any, lookup: Optional[Dict] = None, **kwargs: Any) -> None:
+        super().__init__(*args, lookup=lookup, **kwargs)
+        # Only a loaded model has its rules; while training, Rasa's own behaviour.
+        self._rule_states: Dict[Text, List[State]] = {}
+        self._window: Optional[int] = None
+        if lookup:
+            keys = [*self.lookup.get(RULES, {}), *self.lookup.get(RULES_FOR_LOOP_UNHAPPY_PATH, {})]
+            self._rule_states = {key: json.loads(key) for key in keys}
+            self._window = 1 + max((len(states) for states in self._rule_states.values()), default=0)
+
+    def _prediction_states(self, tracker: DialogueStateTracker, domain: Domain,
+                           use_text_for_last_user_input: bool = False,
+                           rule_only_data: Optional[Dict[Text, Any]] = None) -> List[State]:
+        if self._window is not None:
+            tracker = _RecentPast(tracker, self._window)
+        return super()._prediction_states(tracker, domain, use_text_for_last_user_input, rule_only_data)
+
+    def _rule_key_to_state(self, rule_key: Text) -> List[State]:
+        # Parsed once at load instead of once per rule, state and prediction.
+        states = self._rule_states.get(rule_key)
+        return json.loads(rule_key) if states is None else states
+
+    def _get_possible_keys(self, lookup: Dict[Text, Text], states: List[State]) -> Set[Text]:
+        if self._window is None:
+            return super()._get_possible_keys(lookup, states)
+        possible = set(lookup)
+        # A rule is settled once the states checked are as many as it is long: stop there.
+        for index, state in enumerate(reversed(states[-self._window:])):
+            possible = {key for key in possible if self._is_rule_applicable(key, index, state)}
+        return possible

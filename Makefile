@@ -64,7 +64,11 @@ shell:  ## chat with Leercoach in the terminal
 validate:  ## rasa data validate, failing on any warning
 	$(RASA) data validate --fail-on-warnings
 
-test: validate test-unit train test-conversations test-nlu test-servers  ## all checks (as CI runs them)
+test: lint validate test-unit train test-conversations test-nlu test-servers  ## all checks (as CI runs them)
+
+lint:  ## ruff: lint and format check (ruff.toml); `ruff format .` fixes the format
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 test-unit:  ## pytest for the project's own code and the actions (no servers needed)
 	$(PY) -m pytest -q

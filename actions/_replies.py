@@ -1,4 +1,5 @@
 """Sends a rendered reply and records the list context it leaves behind."""
+
 from typing import Any, Dict, List
 
 from rasa_sdk.events import SlotSet

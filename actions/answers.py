@@ -1,4 +1,5 @@
 """Answers every catalogue topic from the content files (one action, one source of texts)."""
+
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker

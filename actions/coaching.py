@@ -8,6 +8,7 @@ Flow: action_coaching_start -> coaching_form (six questions, validate_coaching_f
 -> action_coaching_questions_done (ranks the routes, shows the best) -> action_route_feedback
 (one route per turn) -> the plan. Interruptions: see data/rules/coaching.yml.
 """
+
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
@@ -23,7 +24,13 @@ from leercoach.coaching.data import load, text
 from leercoach.coaching.goal import GoalAnalysis, analyse_goal, goal_problem, tidy
 from leercoach.coaching.plan import build_plan, is_plan, no_route_message, plan_messages
 from leercoach.coaching.ranking import ANSWER_FACTORS, RouteScore, rank_routes
-from leercoach.coaching.walk import all_routes_message, more_message, route_buttons, route_message, typed_choice
+from leercoach.coaching.walk import (
+    all_routes_message,
+    more_message,
+    route_buttons,
+    route_message,
+    typed_choice,
+)
 
 FORM = "coaching_form"
 GOAL = "coaching_goal"
@@ -47,6 +54,7 @@ def today() -> date:
 
 
 # --- small helpers around the tracker -----------------------------------------------
+
 
 def _button(label_key: str, payload: str) -> Dict[str, str]:
     return {"title": load("texts")["buttons"][label_key], "payload": payload}
@@ -140,7 +148,13 @@ def _answering(tracker: Tracker, slot: str) -> bool:
     return False
 
 
-def _present_route(dispatcher: CollectingDispatcher, ranking: List[RouteScore], index: int, goal: GoalAnalysis, chosen_count: int) -> None:
+def _present_route(
+    dispatcher: CollectingDispatcher,
+    ranking: List[RouteScore],
+    index: int,
+    goal: GoalAnalysis,
+    chosen_count: int,
+) -> None:
     score = ranking[index]
     dispatcher.utter_message(
         text=route_message(score, index + 1, len(ranking), goal, chosen_count),
@@ -167,13 +181,16 @@ def _restore_from_plan(tracker: Tracker) -> Dict[str, Any]:
 
 # --- start and questions ------------------------------------------------------------
 
+
 class ActionCoachingStart(Action):
     """Says what will happen; the form asks the first question right after."""
 
     def name(self) -> Text:
         return "action_coaching_start"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
         dispatcher.utter_message(text=text("start", "intro"))
         if _plan(tracker):
             dispatcher.utter_message(text=text("start", "restart"))
@@ -190,7 +207,9 @@ class _AskQuestion(Action, ABC):
     def name(self) -> Text:
         return f"action_ask_{self.question_slot()}"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
         slot = self.question_slot()
         buttons = [
             {"title": option["label"], "payload": questions.option_payload(slot, option["value"])}
@@ -243,7 +262,10 @@ class ValidateCoachingForm(FormValidationAction):
 
     def _interrupts(self, tracker: Tracker, slot: str) -> bool:
         return questions.is_interruption(
-            slot, _latest_intent(tracker), _latest_confidence(tracker), tracker.latest_message.get("text") or ""
+            slot,
+            _latest_intent(tracker),
+            _latest_confidence(tracker),
+            tracker.latest_message.get("text") or "",
         )
 
     # extraction: the latest message becomes a candidate answer for the requested slot
@@ -255,14 +277,18 @@ class ValidateCoachingForm(FormValidationAction):
             return True
         return False
 
-    def extract_coaching_goal(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict[Text, Any]:
+    def extract_coaching_goal(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict
+    ) -> Dict[Text, Any]:
         if not _answering(tracker, GOAL) or self._interrupts(tracker, GOAL):
             return {}
         if self._goes_on(tracker, GOAL, dispatcher):
             return {GOAL: None}
         return {GOAL: tracker.latest_message.get("text") or ""}
 
-    def _extract_choice(self, slot: str, tracker: Tracker, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
+    def _extract_choice(
+        self, slot: str, tracker: Tracker, dispatcher: CollectingDispatcher
+    ) -> Dict[Text, Any]:
         if not _answering(tracker, slot):
             return {}
         if self._goes_on(tracker, slot, dispatcher):
@@ -295,7 +321,9 @@ class ValidateCoachingForm(FormValidationAction):
     # A slot that was merely cleared (by a start, stop or change) arrives here as None: that is
     # not an answer, so it gets no re-ask.
 
-    def validate_coaching_goal(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict[Text, Any]:
+    def validate_coaching_goal(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict
+    ) -> Dict[Text, Any]:
         if value is None:
             return {GOAL: None}
         answer = str(value)
@@ -335,8 +363,13 @@ class ValidateCoachingForm(FormValidationAction):
 
 # --- the walk through the routes ----------------------------------------------------------
 
+
 def _finish(
-    dispatcher: CollectingDispatcher, tracker: Tracker, ranking: List[RouteScore], chosen: List[str], after_walk: bool = True
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    ranking: List[RouteScore],
+    chosen: List[str],
+    after_walk: bool = True,
 ) -> List[EventType]:
     plan = build_plan(_goal(tracker), _answers(tracker), ranking, chosen, today())
     if plan["suggested"] and after_walk:
@@ -363,14 +396,18 @@ class ActionCoachingQuestionsDone(Action):
     def name(self) -> Text:
         return "action_coaching_questions_done"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
         plan = _plan(tracker)
         if tracker.get_slot(REDO) == "goal" and plan is not None:
             # Only the goal changed: keep the routes the person chose, renew the steps.
             ranking = rank_routes(_answers(tracker), _goal(tracker))
             chosen = [] if plan.get("suggested") else list(plan["routes"])
             dispatcher.utter_message(text=text("plan", "goal_updated"))
-            return [SlotSet(RANKING, [s.key for s in ranking])] + _finish(dispatcher, tracker, ranking, chosen, after_walk=False)
+            return [SlotSet(RANKING, [s.key for s in ranking])] + _finish(
+                dispatcher, tracker, ranking, chosen, after_walk=False
+            )
         return _start_walk(dispatcher, tracker, text("walk", "intro")) + [SlotSet(REDO, None)]
 
 
@@ -391,7 +428,9 @@ class ActionRouteFeedback(Action):
             return by_intent[intent]
         return typed_choice(tracker.latest_message.get("text") or "")
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
         phase = tracker.get_slot(PHASE)
         if phase != "routes":
             if phase == "done" and _plan(tracker):
@@ -417,7 +456,9 @@ class ActionRouteFeedback(Action):
             return _finish(dispatcher, tracker, ranking, [k for k in [s.key for s in ranking] if k in chosen])
         if choice == "more":
             score = next(s for s in ranking if s.key == route)
-            dispatcher.utter_message(text=more_message(score), buttons=route_buttons(score.key, with_more=False))
+            dispatcher.utter_message(
+                text=more_message(score), buttons=route_buttons(score.key, with_more=False)
+            )
             return []
         if choice == "all":
             dispatcher.utter_message(text=all_routes_message(ranking))
@@ -441,13 +482,16 @@ class ActionRouteFeedback(Action):
 
 # --- interruptions, stop, resume ------------------------------------------------------------
 
+
 class ActionCoachingOfferResume(Action):
     """After an answer to something else: offer to go on where the person was."""
 
     def name(self) -> Text:
         return "action_coaching_offer_resume"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
         phase = tracker.get_slot(PHASE)
         if phase not in ("questions", "routes"):
             return _leave_form(tracker)
@@ -472,7 +516,9 @@ class ActionCoachingResume(Action):
     def name(self) -> Text:
         return "action_coaching_resume"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
         phase = tracker.get_slot(PHASE)
         if phase == "questions":
             dispatcher.utter_message(text=text("pause", "resumed_questions"))  # the form asks next
@@ -481,7 +527,12 @@ class ActionCoachingResume(Action):
             ranking = _ranking(tracker)
             current = _current_route(ranking, _reviewed(tracker))
             if current is None:
-                return _finish(dispatcher, tracker, ranking, [s.key for s in ranking if s.key in (tracker.get_slot(CHOSEN) or [])])
+                return _finish(
+                    dispatcher,
+                    tracker,
+                    ranking,
+                    [s.key for s in ranking if s.key in (tracker.get_slot(CHOSEN) or [])],
+                )
             dispatcher.utter_message(text=text("pause", "resumed_routes"))
             _present_route(dispatcher, ranking, current, _goal(tracker), len(tracker.get_slot(CHOSEN) or []))
             return []
@@ -500,8 +551,12 @@ class ActionCoachingStop(Action):
     def name(self) -> Text:
         return "action_coaching_stop"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        in_progress = tracker.get_slot(PHASE) in ("questions", "routes") or tracker.active_loop.get("name") == FORM
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        in_progress = (
+            tracker.get_slot(PHASE) in ("questions", "routes") or tracker.active_loop.get("name") == FORM
+        )
         plan = _plan(tracker)
         if not in_progress:
             buttons = [_button("show_plan", "/show_plan")] if plan else [_start_button()]
@@ -518,13 +573,16 @@ class ActionCoachingStop(Action):
 
 # --- the plan: show, change ----------------------------------------------------------------
 
+
 class ActionCoachingShowPlan(Action):
     """'Wat was mijn plan?'"""
 
     def name(self) -> Text:
         return "action_coaching_show_plan"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
         plan = _plan(tracker)
         if plan is not None:
             _send_plan(dispatcher, plan)
@@ -541,8 +599,13 @@ class ActionCoachingChangePlan(Action):
     def name(self) -> Text:
         return "action_coaching_change_plan"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        buttons = [_button("change_goal", "/change_goal"), _button("change_preferences", "/change_preferences")]
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        buttons = [
+            _button("change_goal", "/change_goal"),
+            _button("change_preferences", "/change_preferences"),
+        ]
         if _plan(tracker) is not None or tracker.get_slot(RANKING):
             buttons.append(_button("change_routes", "/change_routes"))
         buttons.append(_button("start_over", "/start_coaching"))
@@ -557,7 +620,9 @@ class ActionCoachingChangePart(Action):
     def name(self) -> Text:
         return "action_coaching_change_part"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
         restored = _restore_from_plan(tracker)
         events: List[EventType] = [SlotSet(k, v) for k, v in restored.items()] + _leave_form(tracker)
         for key, value in restored.items():
@@ -567,13 +632,20 @@ class ActionCoachingChangePart(Action):
 
         if intent == "change_goal":
             return events + [
-                SlotSet(GOAL, None), SlotSet(ANALYSIS, None),
-                SlotSet(REDO, "goal" if has_plan else None), SlotSet(PHASE, "questions"),
+                SlotSet(GOAL, None),
+                SlotSet(ANALYSIS, None),
+                SlotSet(REDO, "goal" if has_plan else None),
+                SlotSet(PHASE, "questions"),
             ]
         if intent == "change_preferences":
-            return events + [SlotSet(f, None) for f in ANSWER_FACTORS] + [
-                SlotSet(REDO, "preferences" if has_plan else None), SlotSet(PHASE, "questions"),
-            ]
+            return (
+                events
+                + [SlotSet(f, None) for f in ANSWER_FACTORS]
+                + [
+                    SlotSet(REDO, "preferences" if has_plan else None),
+                    SlotSet(PHASE, "questions"),
+                ]
+            )
         # change_routes: walk through the routes again with the same answers
         if all(tracker.get_slot(q) for q in QUESTIONS):
             return events + _start_walk(dispatcher, tracker, text("change", "routes_again"))

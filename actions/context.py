@@ -1,4 +1,5 @@
 """Resolves references to the last list shown: "de tweede", "en de volgende?", "vertel meer"."""
+
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -36,9 +37,7 @@ class ActionResolveReference(Action):
 
         if position is None or not 1 <= position <= len(items):
             text = (
-                message("end_of_list")
-                if intent == "next_item"
-                else message("out_of_range", count=len(items))
+                message("end_of_list") if intent == "next_item" else message("out_of_range", count=len(items))
             )
             overview = OVERVIEW_OF_LIST[last_list]
             dispatcher.utter_message(text=text, buttons=render_topic(overview).messages[0]["buttons"])

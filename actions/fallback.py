@@ -1,4 +1,5 @@
 """What Leercoach says when it is not sure what was meant."""
+
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker

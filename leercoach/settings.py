@@ -3,6 +3,7 @@
 One place for each: the HR contact (used in answers and the privacy text), the
 retention period, the fallback thresholds (read from config.yml, where Rasa reads them).
 """
+
 from __future__ import annotations
 
 import os

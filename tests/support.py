@@ -1,4 +1,5 @@
 """Helpers for the tests that talk to real servers."""
+
 import json
 import socket
 import urllib.request

@@ -4,6 +4,7 @@ Texts come from ``leercoach.content`` (data files HR can edit); titles and the
 order of list items come from the catalogue. Buttons carry ``/KEY`` payloads, so
 a click reaches the topic without going through NLU.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

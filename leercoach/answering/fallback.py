@@ -1,4 +1,5 @@
 """Decides between asking "did you mean A or B?" and a general "I did not understand"."""
+
 from __future__ import annotations
 
 from typing import List, Optional, Sequence, Tuple

@@ -1,4 +1,5 @@
 """Which item of a list a person means: "de tweede", "nummer 3", "die laatste"."""
+
 from __future__ import annotations
 
 import re
@@ -7,16 +8,36 @@ from typing import Optional
 
 # Position 1..10; "laatste" and friends are resolved against the list length.
 _ORDINALS = {
-    "eerste": 1, "eerst": 1, "één": 1, "bovenste": 1, "first": 1,
-    "tweede": 2, "twee": 2, "second": 2,
-    "derde": 3, "drie": 3, "third": 3,
-    "vierde": 4, "vier": 4, "fourth": 4,
-    "vijfde": 5, "vijf": 5, "fifth": 5,
-    "zesde": 6, "zes": 6, "sixth": 6,
-    "zevende": 7, "zeven": 7, "seventh": 7,
-    "achtste": 8, "acht": 8, "eighth": 8,
-    "negende": 9, "negen": 9,
-    "tiende": 10, "tien": 10,
+    "eerste": 1,
+    "eerst": 1,
+    "één": 1,
+    "bovenste": 1,
+    "first": 1,
+    "tweede": 2,
+    "twee": 2,
+    "second": 2,
+    "derde": 3,
+    "drie": 3,
+    "third": 3,
+    "vierde": 4,
+    "vier": 4,
+    "fourth": 4,
+    "vijfde": 5,
+    "vijf": 5,
+    "fifth": 5,
+    "zesde": 6,
+    "zes": 6,
+    "sixth": 6,
+    "zevende": 7,
+    "zeven": 7,
+    "seventh": 7,
+    "achtste": 8,
+    "acht": 8,
+    "eighth": 8,
+    "negende": 9,
+    "negen": 9,
+    "tiende": 10,
+    "tien": 10,
 }
 _LAST = {"laatste", "onderste", "last", "laatst"}
 _SECOND_TO_LAST = {"voorlaatste", "op een na laatste", "op één na laatste"}

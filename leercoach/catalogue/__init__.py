@@ -3,6 +3,7 @@
 ``topics.yml`` here is a copy of ``../shared/topics.yml`` (the contract between
 NLU, answers, coaching and HR analytics); a test keeps the two identical.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,7 +1,8 @@
 """Reads the coaching data files (texts, routes, weights, steps, goal words) once per process."""
+
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any, Dict
 
@@ -11,7 +12,7 @@ DATA_DIR = Path(__file__).parent
 FILES = ("texts", "routes", "route_weights", "steps", "goal_words")
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(name: str) -> Dict[str, Any]:
     """The parsed data file ``<name>.yml`` (a cache of files, not of conversations)."""
     if name not in FILES:

@@ -4,6 +4,7 @@ The Dutch spaCy pipeline (lemmas, part-of-speech, noun chunks) sharpens the anal
 is installed; without it (or with a pipeline that lacks a parser) the same rules run on plain
 words, so every goal still gets an analysis. The word lists live in goal_words.yml.
 """
+
 from __future__ import annotations
 
 import logging
@@ -20,7 +21,22 @@ PIPELINE_NAME = "nl_core_news_sm"
 KINDS = ("skill", "topic", "role", "general")
 VOWELS = set("aeiouyáéíóúàèëïöüâêîôû")
 KEYBOARD_RUNS = ("qwert", "asdf", "sdfg", "zxcv", "hjkl", "uiop", "yxcv")
-PREPOSITIONS = {"met", "aan", "voor", "in", "op", "bij", "naar", "over", "tegen", "tijdens", "van", "zonder", "onder", "binnen"}
+PREPOSITIONS = {
+    "met",
+    "aan",
+    "voor",
+    "in",
+    "op",
+    "bij",
+    "naar",
+    "over",
+    "tegen",
+    "tijdens",
+    "van",
+    "zonder",
+    "onder",
+    "binnen",
+}
 _WORD = re.compile(r"[^\W\d_][\w'’\-+#.]*", re.UNICODE)
 
 
@@ -46,7 +62,7 @@ class GoalAnalysis:
         return data
 
     @classmethod
-    def from_slot(cls, data: Optional[Dict[str, Any]], fallback_text: str = "") -> "GoalAnalysis":
+    def from_slot(cls, data: Optional[Dict[str, Any]], fallback_text: str = "") -> GoalAnalysis:
         if not isinstance(data, dict) or data.get("kind") not in KINDS:
             return analyse_goal(fallback_text, use_spacy=False) if fallback_text else general(fallback_text)
         return cls(
@@ -63,6 +79,7 @@ def general(text: str) -> GoalAnalysis:
 
 
 # --- the spaCy pipeline: loaded once per process, optional --------------------------
+
 
 @lru_cache(maxsize=1)
 def pipeline():
@@ -95,6 +112,7 @@ def _noun_chunks(doc) -> List[str]:
 
 
 # --- is it a usable goal? -------------------------------------------------------------
+
 
 def tidy(text: Optional[str]) -> str:
     """Whitespace collapsed, outer quotes and closing punctuation removed."""
@@ -142,6 +160,7 @@ def goal_problem(text: Optional[str]) -> Optional[str]:
 
 
 # --- what is it about? ----------------------------------------------------------------
+
 
 def _lowered(items: Sequence[Any]) -> set:
     return {str(i).lower() for i in items}
@@ -262,7 +281,11 @@ def analyse_goal(text: Optional[str], use_spacy: bool = True) -> GoalAnalysis:
         kind, subject = _match_patterns(" ".join(words))
         if subject is None:
             subject = " ".join(words)
-    subject_words = _strip_start(subject.split(), _lowered(words_data["leading_words"])) if kind in ("role", "topic") else subject.split()
+    subject_words = (
+        _strip_start(subject.split(), _lowered(words_data["leading_words"]))
+        if kind in ("role", "topic")
+        else subject.split()
+    )
     if not subject_words:
         return GoalAnalysis(cleaned, "general", None, lemmas, analysed_by)
 

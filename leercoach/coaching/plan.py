@@ -1,4 +1,5 @@
 """The development plan: built once from the walk, kept in a slot, shown again on request."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -18,7 +19,11 @@ SUMMARY_PREFERENCES = ("time_per_week", "social", "learning_style")
 def quoted_titles(keys: List[str]) -> str:
     """'Werkplekleren' en 'Mentorschap en coaching': quotes keep titles with "en" apart."""
     titles = [f"'{catalogue.topic(k).title}'" for k in keys]
-    return titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + f" {text('plan', 'list_and')} " + titles[-1]
+    return (
+        titles[0]
+        if len(titles) == 1
+        else ", ".join(titles[:-1]) + f" {text('plan', 'list_and')} " + titles[-1]
+    )
 
 
 def build_plan(

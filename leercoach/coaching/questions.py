@@ -3,6 +3,7 @@
 Buttons send the option value directly; this module understands the typed alternatives
 ("ongeveer 2 uur", "liever met collega's", "weet ik niet") with the keywords in texts.yml.
 """
+
 from __future__ import annotations
 
 import json
@@ -13,8 +14,20 @@ from leercoach.coaching.data import load
 
 NEGATIONS = ("niet", "geen", "not", "no")
 NUMBER_WORDS = {
-    "een": 1, "één": 1, "eén": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6,
-    "zeven": 7, "acht": 8, "negen": 9, "tien": 10, "anderhalf": 1.5, "half": 0.5,
+    "een": 1,
+    "één": 1,
+    "eén": 1,
+    "twee": 2,
+    "drie": 3,
+    "vier": 4,
+    "vijf": 5,
+    "zes": 6,
+    "zeven": 7,
+    "acht": 8,
+    "negen": 9,
+    "tien": 10,
+    "anderhalf": 1.5,
+    "half": 0.5,
 }
 _NUMBER = r"(\d+(?:[.,]\d+)?|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
 _HOURS = re.compile(

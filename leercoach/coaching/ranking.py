@@ -5,6 +5,7 @@ group of goal words found. All numbers come from route_weights.yml (one table HR
 equal scores keep the catalogue order. Every contribution is kept, so the coach can say
 *why* a route fits.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -71,7 +72,9 @@ def weights() -> Dict:
     return {
         "base": _row(raw.get("base"), columns, "base"),
         "answers": {
-            factor: {str(value): _row(row, columns, f"answers.{factor}.{value}") for value, row in values.items()}
+            factor: {
+                str(value): _row(row, columns, f"answers.{factor}.{value}") for value, row in values.items()
+            }
             for factor, values in raw["answers"].items()
         },
         "goal_kind": {str(k): _row(row, columns, f"goal_kind.{k}") for k, row in raw["goal_kind"].items()},
@@ -85,7 +88,9 @@ def weights() -> Dict:
     }
 
 
-def _contributions(answers: Mapping[str, Optional[str]], goal: Optional[GoalAnalysis]) -> List[Tuple[str, str, Dict[str, int]]]:
+def _contributions(
+    answers: Mapping[str, Optional[str]], goal: Optional[GoalAnalysis]
+) -> List[Tuple[str, str, Dict[str, int]]]:
     table = weights()
     rows = []
     for factor in ANSWER_FACTORS:
@@ -103,7 +108,9 @@ def _contributions(answers: Mapping[str, Optional[str]], goal: Optional[GoalAnal
     return rows
 
 
-def rank_routes(answers: Mapping[str, Optional[str]], goal: Optional[GoalAnalysis] = None) -> List[RouteScore]:
+def rank_routes(
+    answers: Mapping[str, Optional[str]], goal: Optional[GoalAnalysis] = None
+) -> List[RouteScore]:
     """All eight routes, best fit first. Unknown or missing answers simply count for nothing."""
     table = weights()
     rows = _contributions(answers, goal)

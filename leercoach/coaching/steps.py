@@ -1,4 +1,5 @@
 """Concrete next steps for a plan: what, by when, with whom (wording in steps.yml)."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -66,7 +67,9 @@ def _route_step(route: str, part: str, goal: GoalAnalysis, answers: Mapping, due
     )
 
 
-def build_steps(goal: GoalAnalysis, routes: List[str], answers: Mapping[str, Optional[str]], today: date) -> List[Step]:
+def build_steps(
+    goal: GoalAnalysis, routes: List[str], answers: Mapping[str, Optional[str]], today: date
+) -> List[Step]:
     """Four steps ordered by date: start the best route, arrange support, a second step, look back."""
     if not routes:
         raise ValueError("a plan needs at least one route")
@@ -81,17 +84,36 @@ def build_steps(goal: GoalAnalysis, routes: List[str], answers: Mapping[str, Opt
     else:
         second = _route_step(routes[0], "next", goal, answers, due_date(today, days["second"]))
 
-    costs = answers.get("budget") == "unknown" or any(r in data["support"]["costly_routes"] for r in routes[:2])
+    costs = answers.get("budget") == "unknown" or any(
+        r in data["support"]["costly_routes"] for r in routes[:2]
+    )
     support_spec = data["support"]["costs" if costs else "share"]
-    support = Step(support_spec["title"], support_spec["what"], due_date(today, days["support"]).isoformat(), support_spec["who"])
+    support = Step(
+        support_spec["title"],
+        support_spec["what"],
+        due_date(today, days["support"]).isoformat(),
+        support_spec["who"],
+    )
 
     checkin_spec = data["checkin"]
-    checkin = Step(checkin_spec["title"], checkin_spec["what"], due_date(today, days["checkin"]).isoformat(), _who(checkin_spec["who"], social))
+    checkin = Step(
+        checkin_spec["title"],
+        checkin_spec["what"],
+        due_date(today, days["checkin"]).isoformat(),
+        _who(checkin_spec["who"], social),
+    )
     return sorted([first, support, second, checkin], key=lambda s: s.when)
 
 
 def render_step(number: int, step: Step) -> str:
-    return text("plan", "step_line", number=number, what=step.what, when=dutch_date(date.fromisoformat(step.when)), who=step.who)
+    return text(
+        "plan",
+        "step_line",
+        number=number,
+        what=step.what,
+        when=dutch_date(date.fromisoformat(step.when)),
+        who=step.who,
+    )
 
 
 def reflection_question(routes: List[str]) -> str:

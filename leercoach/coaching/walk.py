@@ -1,4 +1,5 @@
 """The messages of the walk through the routes: one route at a time, best fit first."""
+
 from __future__ import annotations
 
 import json
@@ -58,7 +59,9 @@ def route_buttons(route: str, with_more: bool = True) -> List[Dict[str, str]]:
     return [{"title": labels[c], "payload": payload(c, route)} for c in choices]
 
 
-def route_message(score: RouteScore, position: int, total: int, goal: GoalAnalysis, chosen_count: int = 0) -> str:
+def route_message(
+    score: RouteScore, position: int, total: int, goal: GoalAnalysis, chosen_count: int = 0
+) -> str:
     """Route n of 8: what it is, an example for this goal, why it fits this person."""
     lines = []
     if chosen_count >= 2:

@@ -3,6 +3,7 @@
 The Dutch texts live in ``answers.yml`` and ``privacy.yml`` so HR can change them without a
 developer; this module only reads them and fills in their named ``{placeholders}``.
 """
+
 from __future__ import annotations
 
 import string

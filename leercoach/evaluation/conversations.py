@@ -3,6 +3,7 @@
 Fails (exit code 1) on any wrong prediction; the failed stories are written to
 reports/conversations/failed_test_stories.yml.
 """
+
 import subprocess
 import sys
 
@@ -19,11 +20,19 @@ def main() -> int:
         return 1
     out = PROJECT_ROOT / "reports" / "conversations"
     command = [
-        sys.executable, "-m", "rasa", "test", "core",
-        "--model", str(model),
-        "--stories", str(PROJECT_ROOT / "tests" / "conversations"),
-        "--endpoints", str(PROJECT_ROOT / "endpoints.yml"),
-        "--out", str(out),
+        sys.executable,
+        "-m",
+        "rasa",
+        "test",
+        "core",
+        "--model",
+        str(model),
+        "--stories",
+        str(PROJECT_ROOT / "tests" / "conversations"),
+        "--endpoints",
+        str(PROJECT_ROOT / "endpoints.yml"),
+        "--out",
+        str(out),
         "--fail-on-prediction-errors",
     ]
     result = subprocess.run(command, cwd=PROJECT_ROOT, env=child_environment())

@@ -4,6 +4,7 @@ Writes reports/nlu/: report.json (figures per topic), confusion_matrix.png,
 misclassified.txt and thresholds.txt (the fallback thresholds swept over the holdout).
 With --check it fails when holdout top-1 accuracy < 0.93 or out-of-scope rejection < 0.90.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -54,7 +55,9 @@ def parse_holdout(model: Path, holdout: Path = HOLDOUT) -> List[Parsed]:
         parsed = []
         for example in examples:
             result = await agent.parse_message(example.get("text"))
-            ranking = [(r["name"], r["confidence"]) for r in result["intent_ranking"] if r["name"] != "nlu_fallback"]
+            ranking = [
+                (r["name"], r["confidence"]) for r in result["intent_ranking"] if r["name"] != "nlu_fallback"
+            ]
             parsed.append(Parsed(example.get("text"), example.get("intent"), ranking))
         return parsed
 
@@ -76,7 +79,9 @@ def threshold_sweep(parsed: Sequence[Parsed]) -> List[Tuple[float, float, float,
         for ambiguity in [a / 100 for a in range(0, 22, 2)]:
             rows.append((threshold, ambiguity, *scores(parsed, threshold, ambiguity)))
     # Best first: both goals met, then the sum of the two.
-    return sorted(rows, key=lambda r: (r[2] >= MIN_ACCURACY and r[3] >= MIN_OOS_REJECTION, r[2] + r[3]), reverse=True)
+    return sorted(
+        rows, key=lambda r: (r[2] >= MIN_ACCURACY and r[3] >= MIN_OOS_REJECTION, r[2] + r[3]), reverse=True
+    )
 
 
 def write_report(parsed: Sequence[Parsed], threshold: float, ambiguity: float, out: Path) -> dict:
@@ -111,7 +116,11 @@ def write_report(parsed: Sequence[Parsed], threshold: float, ambiguity: float, o
     figure.savefig(out / "confusion_matrix.png", dpi=80)
     plt.close(figure)
 
-    wrong = [f"{p.gold:32} -> {q:32} {p.text}" for p, q in zip(parsed, predicted) if q != p.gold and not (p.gold == "out_of_scope" and q in REJECTED)]
+    wrong = [
+        f"{p.gold:32} -> {q:32} {p.text}"
+        for p, q in zip(parsed, predicted, strict=True)
+        if q != p.gold and not (p.gold == "out_of_scope" and q in REJECTED)
+    ]
     (out / "misclassified.txt").write_text("gold -> predicted  message\n" + "\n".join(wrong) + "\n")
 
     sweep = threshold_sweep(parsed)

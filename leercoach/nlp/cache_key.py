@@ -4,6 +4,7 @@ Two builds from the same treebank files, training config, spaCy version and
 recipe give the same pipeline, so the wheel of the first can be reused. Any
 change to one of these inputs gives a new key and so a new build.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -23,9 +24,7 @@ def _file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-def standin_cache_key(
-    data_files: Iterable[Path], config_file: Path, spacy_version: str
-) -> str:
+def standin_cache_key(data_files: Iterable[Path], config_file: Path, spacy_version: str) -> str:
     """A hex digest over the inputs; file names count too (their role differs)."""
     digest = hashlib.sha256()
     digest.update(f"recipe={RECIPE_VERSION}\n".encode())

@@ -4,6 +4,7 @@
 
 Exits 1 when no pipeline is installed, so a doctor check can flag it.
 """
+
 from __future__ import annotations
 
 import sys
@@ -39,8 +40,10 @@ def report_lines(pipeline: Optional[InstalledPipeline]) -> List[str]:
             lines.append(f"  trained on: {', '.join(trained_on)} ({settings.UD_LICENSE})")
     lines.append(_accuracy_line(pipeline))
     if pipeline.meta.get("leercoach", {}).get("stopped_by_time_cap"):
-        lines.append("  note: training was cut short by the time cap; "
-                     "`python -m leercoach.nlp.install --rebuild` trains it again")
+        lines.append(
+            "  note: training was cut short by the time cap; "
+            "`python -m leercoach.nlp.install --rebuild` trains it again"
+        )
     lines.append(f"  location: {pipeline.location}")
     return lines
 

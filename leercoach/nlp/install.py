@@ -11,6 +11,7 @@ Where the pipeline comes from, in this order:
 A pipeline that is already installed and current is left alone.
 Exits 1 with a one-line message when no pipeline can be had.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -65,8 +66,16 @@ def pip_install(wheel: Path) -> None:
     # --no-deps: the wheel only needs spaCy 3.4, which the venv has; this keeps
     # the install offline. --force-reinstall: a rebuilt stand-in keeps its version.
     command = [
-        sys.executable, "-m", "pip", "install", "--no-deps", "--force-reinstall",
-        "--no-input", "--disable-pip-version-check", "--quiet", str(wheel),
+        sys.executable,
+        "-m",
+        "pip",
+        "install",
+        "--no-deps",
+        "--force-reinstall",
+        "--no-input",
+        "--disable-pip-version-check",
+        "--quiet",
+        str(wheel),
     ]
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
@@ -89,8 +98,10 @@ def fetch_official_wheel() -> Optional[Path]:
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".part")
     try:
-        with urllib.request.urlopen(url, timeout=settings.DOWNLOAD_TIMEOUT_SECONDS) as response, \
-                partial.open("wb") as out:
+        with (
+            urllib.request.urlopen(url, timeout=settings.DOWNLOAD_TIMEOUT_SECONDS) as response,
+            partial.open("wb") as out,
+        ):
             shutil.copyfileobj(response, out)
     except (OSError, ValueError) as error:  # URLError, timeouts and HTTP errors are OSErrors
         partial.unlink(missing_ok=True)
@@ -150,16 +161,26 @@ def _install_user_wheel(wheel: Path) -> None:
 def install(force: bool = False, rebuild: bool = False, download: bool = True) -> InstalledPipeline:
     started = time.monotonic()
     installed = find_installed()
-    if (installed and not installed.is_standin and installed.version == settings.OFFICIAL_VERSION
-            and not (force or rebuild)):
+    if (
+        installed
+        and not installed.is_standin
+        and installed.version == settings.OFFICIAL_VERSION
+        and not (force or rebuild)
+    ):
         say(f"official {installed.name} {installed.version} already installed: nothing to do")
         return installed
 
     wheel = settings.user_wheel()
     if wheel is not None:
-        if (installed and not installed.is_standin and not force
-                and installed.version == _wheel_version(wheel)):
-            say(f"{installed.name} {installed.version} from {settings.ENV_WHEEL} already installed: nothing to do")
+        if (
+            installed
+            and not installed.is_standin
+            and not force
+            and installed.version == _wheel_version(wheel)
+        ):
+            say(
+                f"{installed.name} {installed.version} from {settings.ENV_WHEEL} already installed: nothing to do"
+            )
             return installed
         _install_user_wheel(wheel)
         return _finish(started)
@@ -169,12 +190,16 @@ def install(force: bool = False, rebuild: bool = False, download: bool = True) -
     cache_key = None if missing else current_cache_key(ud_dir)
     if installed and installed.is_standin and not (force or rebuild):
         if cache_key is None:
-            say(f"stand-in {installed.version} installed; treebanks not found in {ud_dir}, "
-                "so it cannot be checked against them: keeping it")
+            say(
+                f"stand-in {installed.version} installed; treebanks not found in {ud_dir}, "
+                "so it cannot be checked against them: keeping it"
+            )
             return installed
         if installed.cache_key == cache_key:
-            say(f"stand-in {installed.version} (cache key {cache_key[:12]}) already installed "
-                "and current: nothing to do (--force looks for the official wheel again)")
+            say(
+                f"stand-in {installed.version} (cache key {cache_key[:12]}) already installed "
+                "and current: nothing to do (--force looks for the official wheel again)"
+            )
             return installed
 
     if download and not rebuild:
@@ -194,8 +219,10 @@ def install(force: bool = False, rebuild: bool = False, download: bool = True) -
     if wheel is not None:
         say(f"using the cached stand-in wheel (cache key {cache_key[:12]}): {wheel}")
     else:
-        say(f"building a local stand-in from the UD Dutch treebanks in {ud_dir} "
-            f"(cache key {cache_key[:12]}; takes 5 to 10 minutes on 2 cores)")
+        say(
+            f"building a local stand-in from the UD Dutch treebanks in {ud_dir} "
+            f"(cache key {cache_key[:12]}; takes 5 to 10 minutes on 2 cores)"
+        )
         wheel = build_standin_wheel(ud_dir, cache_key, say)
         say(f"stand-in wheel cached: {wheel}")
     pip_install(wheel)
@@ -207,12 +234,17 @@ def main(argv: Optional[list] = None) -> int:
         prog="python -m leercoach.nlp.install",
         description=f"Install the Dutch spaCy pipeline {settings.PIPELINE_NAME} {settings.OFFICIAL_VERSION}.",
     )
-    parser.add_argument("--force", action="store_true",
-                        help="reinstall even when a current pipeline is installed")
-    parser.add_argument("--rebuild", action="store_true",
-                        help="train the stand-in again, ignoring the cache and the official wheel")
-    parser.add_argument("--no-download", dest="download", action="store_false",
-                        help="do not try the official wheel URL")
+    parser.add_argument(
+        "--force", action="store_true", help="reinstall even when a current pipeline is installed"
+    )
+    parser.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="train the stand-in again, ignoring the cache and the official wheel",
+    )
+    parser.add_argument(
+        "--no-download", dest="download", action="store_false", help="do not try the official wheel URL"
+    )
     args = parser.parse_args(argv)
     try:
         with cache_lock():

@@ -3,6 +3,7 @@
 Loading spaCy (and through thinc, TensorFlow) takes seconds; reading one JSON
 file does not, so `make doctor` and the "nothing to do" check stay fast.
 """
+
 from __future__ import annotations
 
 import importlib

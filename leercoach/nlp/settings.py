@@ -3,6 +3,7 @@
 Every value a user may need to change is read from an environment variable
 here, so the installer and the report agree on them.
 """
+
 from __future__ import annotations
 
 import os

@@ -6,6 +6,7 @@ treebanks (in a scratch folder in the cache, never in the repo), `spacy convert`
 that says what this pipeline is, `spacy package` into a wheel. The wheel is
 cached under a key of all inputs (see cache_key.py).
 """
+
 from __future__ import annotations
 
 import configparser
@@ -37,8 +38,16 @@ SCORE_TABLE_LINE = re.compile(r"^\s*(E\s+#|-{3}|\d+\s+\d+\s)")
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 # Scalar scores worth keeping in meta.json "performance" (spaCy's own names).
 PERFORMANCE_KEYS = (
-    "token_acc", "pos_acc", "morph_acc", "tag_acc", "dep_uas", "dep_las",
-    "sents_p", "sents_r", "sents_f", "lemma_acc",
+    "token_acc",
+    "pos_acc",
+    "morph_acc",
+    "tag_acc",
+    "dep_uas",
+    "dep_las",
+    "sents_p",
+    "sents_r",
+    "sents_f",
+    "lemma_acc",
 )
 
 
@@ -76,6 +85,7 @@ def cached_wheel(cache_key: str) -> Optional[Path]:
 
 # --- data preparation -------------------------------------------------------
 
+
 def join_compound_lemma(line: str) -> str:
     """Alpino writes compound lemmas with underscores (klooster_orde, mee_doen).
 
@@ -103,48 +113,51 @@ def write_prepared_conllu(sources: Iterable[Path], target: Path) -> None:
 
 # --- metadata ---------------------------------------------------------------
 
-def standin_meta(
-    trained_meta: Dict, scores: Dict, cache_key: str, training: Dict
-) -> Dict:
+
+def standin_meta(trained_meta: Dict, scores: Dict, cache_key: str, training: Dict) -> Dict:
     """The stand-in's meta.json: says in its own words that it is a stand-in."""
     treebank_sources = []
     for corpus, url in settings.TREEBANK_URLS.items():
-        treebank_sources.append({
-            "name": f"{corpus} (Universal Dependencies)",
-            "url": url,
-            "license": settings.UD_LICENSE,
-            "author": "Gosse Bouma, Gertjan van Noord (University of Groningen) and UD contributors",
-        })
+        treebank_sources.append(
+            {
+                "name": f"{corpus} (Universal Dependencies)",
+                "url": url,
+                "license": settings.UD_LICENSE,
+                "author": "Gosse Bouma, Gertjan van Noord (University of Groningen) and UD contributors",
+            }
+        )
     performance = {key: scores[key] for key in PERFORMANCE_KEYS if key in scores}
     meta = dict(trained_meta)
-    meta.update({
-        "lang": "nl",
-        "name": "core_news_sm",
-        "version": settings.STANDIN_VERSION,
-        "description": (
-            "LOCAL STAND-IN for spaCy's nl_core_news_sm 3.4.0, built offline by the "
-            "Leercoach installer because the official release could not be downloaded. "
-            "Trained with spaCy's own training on the UD Dutch Alpino and LassySmall "
-            "treebanks: tok2vec, morphologizer, tagger, parser, trainable lemmatizer. "
-            "No word vectors, no named entities. Scores are on UD Dutch Alpino test."
-        ),
-        "author": "Leercoach project (local build, not Explosion)",
-        "email": "",
-        "url": "",
-        "license": settings.UD_LICENSE,
-        "sources": treebank_sources,
-        "performance": performance,
-        "leercoach": {
-            "origin": ORIGIN_STANDIN,
-            "stands_in_for": f"{settings.PIPELINE_NAME} {settings.OFFICIAL_VERSION}",
-            "cache_key": cache_key,
-            "trained_on": [t.label for t in settings.TRAIN_TREEBANKS],
-            "evaluated_on": settings.EVAL_TREEBANK.label,
-            "data_license": f"{settings.UD_LICENSE} ({settings.UD_LICENSE_URL})",
-            "lemmas": "compound lemma parts joined: klooster_orde -> kloosterorde",
-            **training,
-        },
-    })
+    meta.update(
+        {
+            "lang": "nl",
+            "name": "core_news_sm",
+            "version": settings.STANDIN_VERSION,
+            "description": (
+                "LOCAL STAND-IN for spaCy's nl_core_news_sm 3.4.0, built offline by the "
+                "Leercoach installer because the official release could not be downloaded. "
+                "Trained with spaCy's own training on the UD Dutch Alpino and LassySmall "
+                "treebanks: tok2vec, morphologizer, tagger, parser, trainable lemmatizer. "
+                "No word vectors, no named entities. Scores are on UD Dutch Alpino test."
+            ),
+            "author": "Leercoach project (local build, not Explosion)",
+            "email": "",
+            "url": "",
+            "license": settings.UD_LICENSE,
+            "sources": treebank_sources,
+            "performance": performance,
+            "leercoach": {
+                "origin": ORIGIN_STANDIN,
+                "stands_in_for": f"{settings.PIPELINE_NAME} {settings.OFFICIAL_VERSION}",
+                "cache_key": cache_key,
+                "trained_on": [t.label for t in settings.TRAIN_TREEBANKS],
+                "evaluated_on": settings.EVAL_TREEBANK.label,
+                "data_license": f"{settings.UD_LICENSE} ({settings.UD_LICENSE_URL})",
+                "lemmas": "compound lemma parts joined: klooster_orde -> kloosterorde",
+                **training,
+            },
+        }
+    )
     return meta
 
 
@@ -169,6 +182,7 @@ def _sources_notice() -> str:
 
 # --- running spaCy's CLI ----------------------------------------------------
 
+
 def _spacy_env() -> Dict[str, str]:
     env = dict(os.environ)
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # thinc imports TensorFlow; keep its log quiet
@@ -181,25 +195,34 @@ def _spacy(args: List[str], log: Path, what: str) -> None:
     with log.open("a", encoding="utf-8") as handle:
         handle.write(f"\n$ {' '.join(command)}\n")
         handle.flush()
-        result = subprocess.run(
-            command, stdout=handle, stderr=subprocess.STDOUT, env=_spacy_env()
-        )
+        result = subprocess.run(command, stdout=handle, stderr=subprocess.STDOUT, env=_spacy_env())
     if result.returncode != 0:
         raise BuildError(f"{what} failed (exit {result.returncode})")
 
 
-def _train(config: Path, train: Path, dev: Path, output: Path, log: Path,
-           time_cap: float, say: Say) -> bool:
+def _train(config: Path, train: Path, dev: Path, output: Path, log: Path, time_cap: float, say: Say) -> bool:
     """Run `spacy train`, showing its score table. Returns True when cut off by the time cap."""
     command = [
-        sys.executable, "-m", "spacy", "train", str(config),
-        "--output", str(output), "--paths.train", str(train), "--paths.dev", str(dev),
+        sys.executable,
+        "-m",
+        "spacy",
+        "train",
+        str(config),
+        "--output",
+        str(output),
+        "--paths.train",
+        str(train),
+        "--paths.dev",
+        str(dev),
     ]
     with log.open("a", encoding="utf-8") as handle:
         handle.write(f"\n$ {' '.join(command)}\n")
         process = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            text=True, env=_spacy_env(),
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=_spacy_env(),
         )
 
         def relay() -> None:
@@ -241,10 +264,12 @@ def _format_scores(scores: Dict) -> str:
     def pct(key: str) -> str:
         value = scores.get(key)
         return f"{value * 100:.1f} %" if isinstance(value, (int, float)) else "n/a"
+
     return f"POS {pct('pos_acc')}, LAS {pct('dep_las')}, lemma {pct('lemma_acc')}"
 
 
 # --- the build --------------------------------------------------------------
+
 
 def build_standin_wheel(ud_dir: Path, cache_key: str, say: Say) -> Path:
     """Build the stand-in wheel into the cache and return its path."""
@@ -267,33 +292,63 @@ def build_standin_wheel(ud_dir: Path, cache_key: str, say: Say) -> Path:
 
         say("  2/5 spacy convert")
         for conllu in (train_conllu, dev_conllu):
-            _spacy(["convert", str(conllu), str(work), "--converter", "conllu",
-                    "--n-sents", "10", "--file-type", "spacy"], log, "spacy convert")
+            _spacy(
+                [
+                    "convert",
+                    str(conllu),
+                    str(work),
+                    "--converter",
+                    "conllu",
+                    "--n-sents",
+                    "10",
+                    "--file-type",
+                    "spacy",
+                ],
+                log,
+                "spacy convert",
+            )
             conllu.unlink()
 
         time_cap = settings.train_time_cap_seconds()
-        say(f"  3/5 spacy train (max {max_epochs()} epochs, time cap {time_cap / 60:g} min; "
-            f"columns are scores on {settings.EVAL_TREEBANK.label})")
+        say(
+            f"  3/5 spacy train (max {max_epochs()} epochs, time cap {time_cap / 60:g} min; "
+            f"columns are scores on {settings.EVAL_TREEBANK.label})"
+        )
         train_started = time.monotonic()
-        cut_off = _train(settings.TRAINING_CONFIG, work / "train.spacy", work / "dev.spacy",
-                         work / "output", log, time_cap, say)
+        cut_off = _train(
+            settings.TRAINING_CONFIG,
+            work / "train.spacy",
+            work / "dev.spacy",
+            work / "output",
+            log,
+            time_cap,
+            say,
+        )
         training_seconds = round(time.monotonic() - train_started)
         model_dir = work / "output" / "model-last"
 
         say(f"  4/5 spacy evaluate on {settings.EVAL_TREEBANK.label}")
         metrics_file = work / "metrics.json"
-        _spacy(["evaluate", str(model_dir), str(work / "dev.spacy"), "--output", str(metrics_file)],
-               log, "spacy evaluate")
+        _spacy(
+            ["evaluate", str(model_dir), str(work / "dev.spacy"), "--output", str(metrics_file)],
+            log,
+            "spacy evaluate",
+        )
         scores = json.loads(metrics_file.read_text(encoding="utf-8"))
         say(f"      {_format_scores(scores)}")
 
         say("  5/5 spacy package (wheel)")
         trained_meta = json.loads((model_dir / "meta.json").read_text(encoding="utf-8"))
-        meta = standin_meta(trained_meta, scores, cache_key, {
-            "training_seconds": training_seconds,
-            "stopped_by_time_cap": cut_off,
-            "built_with_spacy": spacy_version(),
-        })
+        meta = standin_meta(
+            trained_meta,
+            scores,
+            cache_key,
+            {
+                "training_seconds": training_seconds,
+                "stopped_by_time_cap": cut_off,
+                "built_with_spacy": spacy_version(),
+            },
+        )
         (model_dir / "meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
         license_file = ud_dir / settings.LICENSE_FILES[0]
         if license_file.is_file():
@@ -301,8 +356,9 @@ def build_standin_wheel(ud_dir: Path, cache_key: str, say: Say) -> Path:
         (model_dir / "LICENSES_SOURCES").write_text(_sources_notice(), encoding="utf-8")
         package_dir = work / "package"
         package_dir.mkdir()
-        _spacy(["package", str(model_dir), str(package_dir), "--build", "wheel", "--force"],
-               log, "spacy package")
+        _spacy(
+            ["package", str(model_dir), str(package_dir), "--build", "wheel", "--force"], log, "spacy package"
+        )
         wheels = sorted(package_dir.glob(f"*/dist/{WHEEL_GLOB}"))
         if not wheels:
             raise BuildError("spacy package made no wheel")

@@ -5,6 +5,7 @@ the action server's port is the one in the endpoints file
 (LEERCOACH_ENDPOINTS, default endpoints.yml). Allowed browser origins for
 the widget: LEERCOACH_ALLOWED_ORIGINS (space separated; default the demo page).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,6 +34,7 @@ def _port(variable: str, default: int) -> int:
 def _stop_on_termination() -> None:
     """`kill` or a closed terminal stops the servers too, not only Ctrl-C: each server runs
     in its own session, so without this they would keep their ports."""
+
     def interrupt(signum, frame):
         raise KeyboardInterrupt
 
@@ -58,22 +60,42 @@ def serve() -> None:
     ):
         ensure_port_free(port, what)
     model = ensure_model()
-    origins = os.environ.get("LEERCOACH_ALLOWED_ORIGINS", f"http://localhost:{widget_port} http://127.0.0.1:{widget_port}").split()
+    origins = os.environ.get(
+        "LEERCOACH_ALLOWED_ORIGINS", f"http://localhost:{widget_port} http://127.0.0.1:{widget_port}"
+    ).split()
 
     servers = Servers()
     _stop_on_termination()
     try:
         start_action_server(servers)
-        rasa = servers.start("Rasa-server", python_module(
-            "rasa", "run", "--model", str(model), "--endpoints", str(ENDPOINTS),
-            "--credentials", str(PROJECT_ROOT / "credentials.yml"),
-            "--port", str(rasa_port), "--cors", *origins,
-        ))
+        rasa = servers.start(
+            "Rasa-server",
+            python_module(
+                "rasa",
+                "run",
+                "--model",
+                str(model),
+                "--endpoints",
+                str(ENDPOINTS),
+                "--credentials",
+                str(PROJECT_ROOT / "credentials.yml"),
+                "--port",
+                str(rasa_port),
+                "--cors",
+                *origins,
+            ),
+        )
         servers.wait_until_up(rasa, f"http://127.0.0.1:{rasa_port}/", timeout=300)
-        widget = servers.start("intranetdemo", python_module(
-            "leercoach.widget.server", "--port", str(widget_port),
-            "--rasa-url", f"http://localhost:{rasa_port}",
-        ))
+        widget = servers.start(
+            "intranetdemo",
+            python_module(
+                "leercoach.widget.server",
+                "--port",
+                str(widget_port),
+                "--rasa-url",
+                f"http://localhost:{rasa_port}",
+            ),
+        )
         servers.wait_until_up(widget, f"http://127.0.0.1:{widget_port}/", timeout=30)
 
         print()

@@ -1,4 +1,5 @@
 """Trains a Rasa model only when its inputs changed since the last one."""
+
 from __future__ import annotations
 
 import hashlib
@@ -74,12 +75,20 @@ def ensure_model(root: Path = PROJECT_ROOT) -> Path:
     check_spacy_pipeline()
     print(f"Training a new model (data, domain or config changed): {target.relative_to(root)}")
     command = [
-        sys.executable, "-m", "rasa", "train",
-        "--config", str(root / "config.yml"),
-        "--domain", str(root / "domain.yml"),
-        "--data", str(root / "data"),
-        "--out", str(target.parent),
-        "--fixed-model-name", target.name[: -len(".tar.gz")],
+        sys.executable,
+        "-m",
+        "rasa",
+        "train",
+        "--config",
+        str(root / "config.yml"),
+        "--domain",
+        str(root / "domain.yml"),
+        "--data",
+        str(root / "data"),
+        "--out",
+        str(target.parent),
+        "--fixed-model-name",
+        target.name[: -len(".tar.gz")],
     ]
     started = time.monotonic()
     if subprocess.run(command, cwd=root).returncode != 0 or not target.exists():

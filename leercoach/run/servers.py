@@ -1,4 +1,5 @@
 """Starts the action server, the Rasa server and the widget page, and stops them together."""
+
 from __future__ import annotations
 
 import os
@@ -56,7 +57,7 @@ class Server:
     log: Path
 
     def last_log_line(self) -> str:
-        lines = [l for l in self.log.read_text(errors="replace").splitlines() if l.strip()]
+        lines = [line for line in self.log.read_text(errors="replace").splitlines() if line.strip()]
         return lines[-1].strip() if lines else "(no output)"
 
 
@@ -72,8 +73,12 @@ class Servers:
         log = self.log_dir / f"{name.replace(' ', '-')}.log"
         handle = log.open("w")
         process = subprocess.Popen(
-            command, cwd=PROJECT_ROOT, env={**child_environment(), **(extra_env or {})}, stdout=handle,
-            stderr=subprocess.STDOUT, start_new_session=True,
+            command,
+            cwd=PROJECT_ROOT,
+            env={**child_environment(), **(extra_env or {})},
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         server = Server(name, process, log)
         self.running.append(server)

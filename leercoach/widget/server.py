@@ -10,6 +10,7 @@ routes map to fixed files, so no path in a request can reach another file.
 The Dutch texts come from the content files (``leercoach.content``); the page templates in
 ``demo/`` hold only the demo intranet's own wording.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -75,7 +76,9 @@ def text_to_html(text: str) -> str:
             blocks.append(f"<h2>{html.escape(heading.group(1))}</h2>")
             lines = lines[1:]
         if lines:
-            body = "<br>\n".join(_BOLD.sub(r"<strong>\1</strong>", html.escape(l.strip())) for l in lines)
+            body = "<br>\n".join(
+                _BOLD.sub(r"<strong>\1</strong>", html.escape(line.strip())) for line in lines
+            )
             blocks.append(f"<p>{body}</p>")
     return "\n".join(blocks)
 
@@ -137,7 +140,11 @@ class Handler(BaseHTTPRequestHandler):
             path = path.rstrip("/")
         found = self.site.lookup(path)
         if found is None:
-            body, content_type, status = b"Niet gevonden.\n", "text/plain; charset=utf-8", HTTPStatus.NOT_FOUND
+            body, content_type, status = (
+                b"Niet gevonden.\n",
+                "text/plain; charset=utf-8",
+                HTTPStatus.NOT_FOUND,
+            )
         else:
             (body, content_type), status = found, HTTPStatus.OK
         self.send_response(status)
@@ -152,7 +159,7 @@ class Handler(BaseHTTPRequestHandler):
         if send_body:
             self.wfile.write(body)
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 (the stdlib's name)
+    def log_message(self, format: str, *args) -> None:
         # One short line per request, without the client address.
         sys.stderr.write(f"{self.log_date_time_string()} {format % args}\n")
 
@@ -170,7 +177,8 @@ def main(argv=None) -> int:
     parser.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080)")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument(
-        "--rasa-url", default="http://localhost:5005",
+        "--rasa-url",
+        default="http://localhost:5005",
         help="the Rasa server the widget talks to, as the browser reaches it (default http://localhost:5005)",
     )
     parser.add_argument("--title", default="Leercoach", help="the widget's title (default Leercoach)")
@@ -191,7 +199,10 @@ def main(argv=None) -> int:
                 file=sys.stderr,
             )
         else:
-            print(f"leercoach-widget: kan niet luisteren op {args.host}:{args.port}: {problem.strerror}", file=sys.stderr)
+            print(
+                f"leercoach-widget: kan niet luisteren op {args.host}:{args.port}: {problem.strerror}",
+                file=sys.stderr,
+            )
         return 1
 
     shown_host = "localhost" if args.host in ("127.0.0.1", "0.0.0.0", "::") else args.host

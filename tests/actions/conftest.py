@@ -1,4 +1,5 @@
 """Tracker fixtures for action tests (financial-demo style: Tracker.from_dict)."""
+
 from typing import Dict, List, Optional
 
 import pytest

@@ -1,4 +1,5 @@
 """Coaching actions on Tracker.from_dict fixtures (financial-demo style), without a Rasa server."""
+
 from typing import Any, Dict, List, Optional
 
 import pytest
@@ -15,7 +16,13 @@ from leercoach.settings import PROJECT_ROOT
 
 DOMAIN: Dict[str, Any] = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
 ROUTES = [t.key for t in catalogue.topics_in("route")]
-ANSWERS = {"time_per_week": "1_3", "social": "together", "learning_style": "doing", "certificate": "no", "budget": "unknown"}
+ANSWERS = {
+    "time_per_week": "1_3",
+    "social": "together",
+    "learning_style": "doing",
+    "certificate": "no",
+    "budget": "unknown",
+}
 
 
 def make_tracker(
@@ -90,19 +97,27 @@ def a_plan(chosen=None, goal="beter feedback geven"):
     ranking = rank_routes(ANSWERS, analysis)
     from datetime import date
 
-    return build_plan(analysis, ANSWERS, ranking, chosen if chosen is not None else [ranking[0].key], date(2025, 11, 26))
+    return build_plan(
+        analysis, ANSWERS, ranking, chosen if chosen is not None else [ranking[0].key], date(2025, 11, 26)
+    )
 
 
 def walking(chosen=(), rejected=(), goal="beter feedback geven"):
     analysis = analyse_goal(goal, use_spacy=False)
     ranking = [s.key for s in rank_routes(ANSWERS, analysis)]
     return {
-        **ANSWERS, "coaching_goal": goal, "goal_analysis": analysis.to_slot(), "coaching_phase": "routes",
-        "route_ranking": ranking, "routes_chosen": list(chosen), "routes_rejected": list(rejected),
+        **ANSWERS,
+        "coaching_goal": goal,
+        "goal_analysis": analysis.to_slot(),
+        "coaching_phase": "routes",
+        "route_ranking": ranking,
+        "routes_chosen": list(chosen),
+        "routes_rejected": list(rejected),
     }, ranking
 
 
 # --- start and questions -----------------------------------------------------------------
+
 
 def test_start_says_what_happens_how_long_and_how_to_stop():
     messages, events = run(coaching.ActionCoachingStart(), make_tracker(intent="start_coaching"))
@@ -113,7 +128,9 @@ def test_start_says_what_happens_how_long_and_how_to_stop():
 
 
 def test_starting_over_keeps_the_old_plan_until_the_new_one_is_ready():
-    messages, events = run(coaching.ActionCoachingStart(), make_tracker({"coaching_plan": a_plan(), **ANSWERS}))
+    messages, events = run(
+        coaching.ActionCoachingStart(), make_tracker({"coaching_plan": a_plan(), **ANSWERS})
+    )
     assert "vorige plan blijft bewaard" in texts(messages)
     assert "coaching_plan" not in slot_sets(events)
     assert slot_sets(events)["time_per_week"] is None
@@ -128,7 +145,10 @@ def test_the_goal_question_is_free_text_with_only_a_stop_button():
 def test_choice_questions_have_a_button_per_option_and_stop():
     messages, _ = run(coaching.ActionAskTimePerWeek(), make_tracker())
     assert payloads(messages[0]) == [
-        '/inform{"time_per_week":"lt1"}', '/inform{"time_per_week":"1_3"}', '/inform{"time_per_week":"gt3"}', "/stop_coaching",
+        '/inform{"time_per_week":"lt1"}',
+        '/inform{"time_per_week":"1_3"}',
+        '/inform{"time_per_week":"gt3"}',
+        "/stop_coaching",
     ]
     messages, _ = run(coaching.ActionAskBudget(), make_tracker())
     assert [b["title"] for b in messages[0]["buttons"]] == ["Ja", "Nee", "Weet ik niet", "Stoppen"]
@@ -143,7 +163,9 @@ def test_choice_questions_have_a_button_per_option_and_stop():
     ],
 )
 async def test_a_goal_is_taken_in_the_persons_own_words(text, intent, confidence, expected):
-    tracker = make_tracker({"requested_slot": "coaching_goal"}, intent, text, confidence=confidence, form_active=True)
+    tracker = make_tracker(
+        {"requested_slot": "coaching_goal"}, intent, text, confidence=confidence, form_active=True
+    )
     messages, events = await run_async(coaching.ValidateCoachingForm(), tracker)
     slots = slot_sets(events)
     assert slots["coaching_goal"] == expected and messages == []
@@ -152,11 +174,18 @@ async def test_a_goal_is_taken_in_the_persons_own_words(text, intent, confidence
 
 @pytest.mark.parametrize(
     "text, says",
-    [("", "paar woorden"), ("asdfgh", "niet helemaal"), ("x y" * 200, "300 tekens"), ("weet ik niet", "bijvoorbeeld presenteren"),
-     ('/inform{"social":"alone"}', "eigen woorden")],
+    [
+        ("", "paar woorden"),
+        ("asdfgh", "niet helemaal"),
+        ("x y" * 200, "300 tekens"),
+        ("weet ik niet", "bijvoorbeeld presenteren"),
+        ('/inform{"social":"alone"}', "eigen woorden"),
+    ],
 )
 async def test_an_unusable_goal_gets_a_friendly_reask_not_a_crash(text, says):
-    tracker = make_tracker({"requested_slot": "coaching_goal"}, "nlu_fallback", text, confidence=0.3, form_active=True)
+    tracker = make_tracker(
+        {"requested_slot": "coaching_goal"}, "nlu_fallback", text, confidence=0.3, form_active=True
+    )
     messages, events = await run_async(coaching.ValidateCoachingForm(), tracker)
     assert says in texts(messages)
     assert slot_sets(events)["coaching_goal"] is None
@@ -164,23 +193,33 @@ async def test_an_unusable_goal_gets_a_friendly_reask_not_a_crash(text, says):
 
 async def test_slots_cleared_by_a_restart_get_no_reask():
     # At activation the form validates every slot set since the message, also those set to None.
-    tracker = make_tracker({"coaching_phase": "questions"}, "start_coaching", "ik wil een plan", after_user=["action_coaching_start"])
+    tracker = make_tracker(
+        {"coaching_phase": "questions"},
+        "start_coaching",
+        "ik wil een plan",
+        after_user=["action_coaching_start"],
+    )
     tracker.events.extend({"event": "slot", "name": s, "value": None} for s in coaching.RUN_SLOTS)
-    messages, events = await run_async(coaching.ValidateCoachingForm(), tracker)
+    messages, _events = await run_async(coaching.ValidateCoachingForm(), tracker)
     assert messages == []
 
 
 async def test_a_question_during_the_goal_is_left_to_the_rules():
     tracker = make_tracker(
-        {"requested_slot": "coaching_goal"}, "kenmerk_feedback_reflectie", "hoe geef je constructieve feedback?",
-        confidence=0.93, form_active=True,
+        {"requested_slot": "coaching_goal"},
+        "kenmerk_feedback_reflectie",
+        "hoe geef je constructieve feedback?",
+        confidence=0.93,
+        form_active=True,
     )
     messages, events = await run_async(coaching.ValidateCoachingForm(), tracker)
     assert messages == [] and "coaching_goal" not in slot_sets(events)  # the form rejects, a rule answers
 
 
 async def test_stop_during_a_choice_question_is_left_to_the_rules():
-    tracker = make_tracker({"requested_slot": "social"}, "stop_coaching", "stop", confidence=0.97, form_active=True)
+    tracker = make_tracker(
+        {"requested_slot": "social"}, "stop_coaching", "stop", confidence=0.97, form_active=True
+    )
     _, events = await run_async(coaching.ValidateCoachingForm(), tracker)
     assert "social" not in slot_sets(events)
 
@@ -188,7 +227,12 @@ async def test_stop_during_a_choice_question_is_left_to_the_rules():
 @pytest.mark.parametrize(
     "slot, text, entities, value",
     [
-        ("time_per_week", '/inform{"time_per_week":"1_3"}', [{"entity": "time_per_week", "value": "1_3"}], "1_3"),
+        (
+            "time_per_week",
+            '/inform{"time_per_week":"1_3"}',
+            [{"entity": "time_per_week", "value": "1_3"}],
+            "1_3",
+        ),
         ("time_per_week", "ongeveer 2 uur", [], "1_3"),
         ("social", "samen met collega's", [], "together"),
         ("learning_style", "door te doen", [], "doing"),
@@ -197,19 +241,29 @@ async def test_stop_during_a_choice_question_is_left_to_the_rules():
     ],
 )
 async def test_choice_answers_from_buttons_and_typed_text(slot, text, entities, value):
-    tracker = make_tracker({"requested_slot": slot, "coaching_goal": "Excel"}, "inform", text, entities, form_active=True)
+    tracker = make_tracker(
+        {"requested_slot": slot, "coaching_goal": "Excel"}, "inform", text, entities, form_active=True
+    )
     _, events = await run_async(coaching.ValidateCoachingForm(), tracker)
     assert slot_sets(events)[slot] == value
 
 
 async def test_a_typed_answer_about_samen_leren_is_still_an_answer():
-    tracker = make_tracker({"requested_slot": "social"}, "route_samen_leren", "samen met anderen", confidence=0.9, form_active=True)
+    tracker = make_tracker(
+        {"requested_slot": "social"},
+        "route_samen_leren",
+        "samen met anderen",
+        confidence=0.9,
+        form_active=True,
+    )
     _, events = await run_async(coaching.ValidateCoachingForm(), tracker)
     assert slot_sets(events)["social"] == "together"
 
 
 async def test_an_unclear_choice_gets_a_reask_with_an_example():
-    tracker = make_tracker({"requested_slot": "time_per_week"}, "nlu_fallback", "banaan", confidence=0.2, form_active=True)
+    tracker = make_tracker(
+        {"requested_slot": "time_per_week"}, "nlu_fallback", "banaan", confidence=0.2, form_active=True
+    )
     messages, events = await run_async(coaching.ValidateCoachingForm(), tracker)
     assert "Kies een van de knoppen" in texts(messages) and "1 tot 3 uur" in texts(messages)
     assert slot_sets(events)["time_per_week"] is None
@@ -217,15 +271,23 @@ async def test_an_unclear_choice_gets_a_reask_with_an_example():
 
 @pytest.mark.parametrize("slot", ["coaching_goal", "time_per_week"])
 async def test_ga_verder_with_a_question_open_asks_it_again(slot):
-    tracker = make_tracker({"requested_slot": slot}, "continue_coaching", "ga verder", confidence=0.96, form_active=True)
+    tracker = make_tracker(
+        {"requested_slot": slot}, "continue_coaching", "ga verder", confidence=0.96, form_active=True
+    )
     messages, events = await run_async(coaching.ValidateCoachingForm(), tracker)
     assert texts(messages) == "We gaan verder."
-    assert slot in slot_sets(events) and slot_sets(events)[slot] is None  # a SlotSet: the form does not reject
+    assert (
+        slot in slot_sets(events) and slot_sets(events)[slot] is None
+    )  # a SlotSet: the form does not reject
 
 
 async def test_a_message_already_answered_by_another_action_is_not_read_as_an_answer():
     tracker = make_tracker(
-        {"requested_slot": "time_per_week"}, "continue_coaching", "2 uur", form_active=True, after_user=["action_coaching_resume"]
+        {"requested_slot": "time_per_week"},
+        "continue_coaching",
+        "2 uur",
+        form_active=True,
+        after_user=["action_coaching_resume"],
     )
     _, events = await run_async(coaching.ValidateCoachingForm(), tracker)
     assert "time_per_week" not in slot_sets(events)
@@ -233,9 +295,12 @@ async def test_a_message_already_answered_by_another_action_is_not_read_as_an_an
 
 # --- the walk through the routes -------------------------------------------------------------
 
+
 def test_questions_done_ranks_the_routes_and_shows_the_best_first():
     goal = analyse_goal("beter feedback geven", use_spacy=False)
-    tracker = make_tracker({**ANSWERS, "coaching_goal": "beter feedback geven", "goal_analysis": goal.to_slot()})
+    tracker = make_tracker(
+        {**ANSWERS, "coaching_goal": "beter feedback geven", "goal_analysis": goal.to_slot()}
+    )
     messages, events = run(coaching.ActionCoachingQuestionsDone(), tracker)
     slots = slot_sets(events)
     assert slots["coaching_phase"] == "routes" and sorted(slots["route_ranking"]) == sorted(ROUTES)
@@ -243,7 +308,11 @@ def test_questions_done_ranks_the_routes_and_shows_the_best_first():
     assert f"Route 1 van 8: {best}" in messages[-1]["text"]
     assert "feedback geven" in messages[-1]["text"]  # the example uses the goal
     assert [b["title"] for b in messages[-1]["buttons"]] == [
-        "Past bij mij", "Niet voor mij", "Vertel meer", "Sla de rest over", "Laat alle routes zien",
+        "Past bij mij",
+        "Niet voor mij",
+        "Vertel meer",
+        "Sla de rest over",
+        "Laat alle routes zien",
     ]
 
 
@@ -283,13 +352,17 @@ def test_niet_voor_mij_on_every_route_still_ends_with_a_plan_of_the_two_best():
 
 
 def test_skip_the_rest_makes_the_plan_with_at_least_three_concrete_steps():
-    slots, ranking = walking()
+    slots, _ranking = walking()
     slots["routes_chosen"] = [slots["route_ranking"][1]]
     messages, events = feedback(slots, "skip", slots["route_ranking"][2])
     plan = slot_sets(events)["coaching_plan"]
     assert plan["routes"] == [slots["route_ranking"][1]]
     steps = messages[0]["text"]
-    assert steps.startswith("Dit zijn je volgende stappen:") and steps.count("Uiterlijk") >= 3 and steps.count("Met wie:") >= 3
+    assert (
+        steps.startswith("Dit zijn je volgende stappen:")
+        and steps.count("Uiterlijk") >= 3
+        and steps.count("Met wie:") >= 3
+    )
     assert "{" not in steps and "feedback geven" in steps
     assert payloads(messages[-1]) == ["/change_plan", "/start_coaching"]
 
@@ -310,9 +383,13 @@ def test_laat_alle_routes_zien_lists_eight_then_goes_on_where_we_were():
 
 
 def test_an_unclear_typed_answer_shows_the_buttons_again():
-    slots, ranking = walking()
+    slots, _ranking = walking()
     messages, events = feedback(slots, intent="route_feedback", text="hmm tja")
-    assert events == [] and "Kies een van de knoppen" in messages[0]["text"] and "Route 1 van 8" in messages[1]["text"]
+    assert (
+        events == []
+        and "Kies een van de knoppen" in messages[0]["text"]
+        and "Route 1 van 8" in messages[1]["text"]
+    )
 
 
 def test_an_old_route_button_after_the_plan_offers_to_change_routes():
@@ -322,11 +399,19 @@ def test_an_old_route_button_after_the_plan_offers_to_change_routes():
 
 # --- interruptions, stop, resume ------------------------------------------------------------
 
+
 def test_after_a_question_in_the_middle_the_coach_offers_to_go_on_where_we_were():
-    tracker = make_tracker({"coaching_phase": "questions", "coaching_goal": "Excel", "requested_slot": "time_per_week"},
-                           "belang_leercultuur", "waarom is leercultuur belangrijk", form_active=True)
+    tracker = make_tracker(
+        {"coaching_phase": "questions", "coaching_goal": "Excel", "requested_slot": "time_per_week"},
+        "belang_leercultuur",
+        "waarom is leercultuur belangrijk",
+        form_active=True,
+    )
     messages, events = run(coaching.ActionCoachingOfferResume(), tracker)
-    assert "verder gaan met je ontwikkelplan" in messages[0]["text"] and "je tijd per week" in messages[0]["text"]
+    assert (
+        "verder gaan met je ontwikkelplan" in messages[0]["text"]
+        and "je tijd per week" in messages[0]["text"]
+    )
     assert payloads(messages[0]) == ["/continue_coaching", "/stop_coaching"]
     assert leaves_form(events)
 
@@ -334,12 +419,16 @@ def test_after_a_question_in_the_middle_the_coach_offers_to_go_on_where_we_were(
 def test_the_offer_during_the_walk_names_the_route():
     slots, ranking = walking(chosen=[])
     slots["routes_chosen"] = [ranking[0]]
-    messages, events = run(coaching.ActionCoachingOfferResume(), make_tracker(slots, "route_events", "wat zijn events?"))
+    messages, events = run(
+        coaching.ActionCoachingOfferResume(), make_tracker(slots, "route_events", "wat zijn events?")
+    )
     assert catalogue.topic(ranking[1]).title in messages[0]["text"] and events == []
 
 
 def test_after_a_handoff_to_hr_the_coach_does_not_push():
-    tracker = make_tracker({"coaching_phase": "questions"}, "human_handoff", "ik wil iemand van HR spreken", form_active=True)
+    tracker = make_tracker(
+        {"coaching_phase": "questions"}, "human_handoff", "ik wil iemand van HR spreken", form_active=True
+    )
     messages, _ = run(coaching.ActionCoachingOfferResume(), tracker)
     assert "ga verder" in messages[0]["text"] and not messages[0].get("buttons")
 
@@ -357,17 +446,26 @@ def test_continue_without_a_coaching_conversation_offers_to_start():
 
 
 def test_stop_leaves_the_questions_cleanly():
-    tracker = make_tracker({"coaching_phase": "questions", "coaching_goal": "Excel", "requested_slot": "time_per_week"},
-                           "stop_coaching", "stop", form_active=True)
+    tracker = make_tracker(
+        {"coaching_phase": "questions", "coaching_goal": "Excel", "requested_slot": "time_per_week"},
+        "stop_coaching",
+        "stop",
+        form_active=True,
+    )
     messages, events = run(coaching.ActionCoachingStop(), tracker)
     slots = slot_sets(events)
     assert "we stoppen" in messages[0]["text"] and leaves_form(events)
-    assert slots["coaching_goal"] is None and slots["coaching_phase"] is None and slots["requested_slot"] is None
+    assert (
+        slots["coaching_goal"] is None and slots["coaching_phase"] is None and slots["requested_slot"] is None
+    )
 
 
 def test_stop_keeps_a_finished_plan():
     slots, _ = walking()
-    messages, events = run(coaching.ActionCoachingStop(), make_tracker({**slots, "coaching_plan": a_plan()}, "stop_coaching", "stop"))
+    messages, events = run(
+        coaching.ActionCoachingStop(),
+        make_tracker({**slots, "coaching_plan": a_plan()}, "stop_coaching", "stop"),
+    )
     assert "eerdere ontwikkelplan blijft bewaard" in messages[0]["text"]
     assert "coaching_plan" not in slot_sets(events) and slot_sets(events)["coaching_phase"] == "done"
 
@@ -379,10 +477,16 @@ def test_stop_with_nothing_running_says_so():
 
 # --- the plan: show, change --------------------------------------------------------------
 
+
 def test_wat_was_mijn_plan_shows_the_steps_and_the_summary():
-    messages, events = run(coaching.ActionCoachingShowPlan(), make_tracker({"coaching_plan": a_plan()}, "show_plan"))
+    messages, events = run(
+        coaching.ActionCoachingShowPlan(), make_tracker({"coaching_plan": a_plan()}, "show_plan")
+    )
     assert events == [] and messages[0]["text"].startswith("Dit zijn je volgende stappen:")
-    assert messages[1]["text"].startswith("Jouw ontwikkelplan") and "Doel: beter feedback geven" in messages[1]["text"]
+    assert (
+        messages[1]["text"].startswith("Jouw ontwikkelplan")
+        and "Doel: beter feedback geven" in messages[1]["text"]
+    )
 
 
 def test_asking_for_a_plan_that_does_not_exist_offers_to_make_one():
@@ -391,23 +495,44 @@ def test_asking_for_a_plan_that_does_not_exist_offers_to_make_one():
 
 
 def test_change_plan_asks_which_part():
-    messages, _ = run(coaching.ActionCoachingChangePlan(), make_tracker({"coaching_plan": a_plan()}, "change_plan"))
-    assert payloads(messages[0]) == ["/change_goal", "/change_preferences", "/change_routes", "/start_coaching"]
+    messages, _ = run(
+        coaching.ActionCoachingChangePlan(), make_tracker({"coaching_plan": a_plan()}, "change_plan")
+    )
+    assert payloads(messages[0]) == [
+        "/change_goal",
+        "/change_preferences",
+        "/change_routes",
+        "/start_coaching",
+    ]
 
 
 def test_changing_the_goal_after_a_stop_restores_the_plan_answers_and_asks_the_goal_again():
-    tracker = make_tracker({"coaching_plan": a_plan(), "coaching_phase": "done"}, "change_goal", "/change_goal")
+    tracker = make_tracker(
+        {"coaching_plan": a_plan(), "coaching_phase": "done"}, "change_goal", "/change_goal"
+    )
     _, events = run(coaching.ActionCoachingChangePart(), tracker)
     slots = slot_sets(events)
-    assert slots["coaching_goal"] is None and slots["coaching_redo"] == "goal" and slots["coaching_phase"] == "questions"
+    assert (
+        slots["coaching_goal"] is None
+        and slots["coaching_redo"] == "goal"
+        and slots["coaching_phase"] == "questions"
+    )
     assert slots["time_per_week"] == ANSWERS["time_per_week"]  # restored from the plan
 
 
 def test_a_new_goal_keeps_the_chosen_routes_and_renews_the_steps():
     old = a_plan(chosen=["route_zelfstudie"])
     goal = analyse_goal("Excel", use_spacy=False)
-    tracker = make_tracker({**ANSWERS, "coaching_plan": old, "coaching_redo": "goal", "coaching_goal": "Excel",
-                            "goal_analysis": goal.to_slot(), "coaching_phase": "questions"})
+    tracker = make_tracker(
+        {
+            **ANSWERS,
+            "coaching_plan": old,
+            "coaching_redo": "goal",
+            "coaching_goal": "Excel",
+            "goal_analysis": goal.to_slot(),
+            "coaching_phase": "questions",
+        }
+    )
     messages, events = run(coaching.ActionCoachingQuestionsDone(), tracker)
     plan = slot_sets(events)["coaching_plan"]
     assert plan["goal"] == "Excel" and plan["routes"] == ["route_zelfstudie"]
@@ -418,21 +543,31 @@ def test_a_new_goal_keeps_the_chosen_routes_and_renews_the_steps():
 
 def test_a_new_goal_for_a_suggested_plan_does_not_say_no_route_was_chosen():
     goal = analyse_goal("Excel", use_spacy=False)
-    tracker = make_tracker({**ANSWERS, "coaching_plan": a_plan(chosen=[]), "coaching_redo": "goal", "coaching_goal": "Excel",
-                            "goal_analysis": goal.to_slot(), "coaching_phase": "questions"})
+    tracker = make_tracker(
+        {
+            **ANSWERS,
+            "coaching_plan": a_plan(chosen=[]),
+            "coaching_redo": "goal",
+            "coaching_goal": "Excel",
+            "goal_analysis": goal.to_slot(),
+            "coaching_phase": "questions",
+        }
+    )
     messages, events = run(coaching.ActionCoachingQuestionsDone(), tracker)
     assert "geen route gekozen" not in texts(messages) and slot_sets(events)["coaching_plan"]["suggested"]
 
 
 def test_changing_preferences_clears_the_answers():
-    tracker = make_tracker({**ANSWERS, "coaching_goal": "Excel", "coaching_plan": a_plan()}, "change_preferences")
+    tracker = make_tracker(
+        {**ANSWERS, "coaching_goal": "Excel", "coaching_plan": a_plan()}, "change_preferences"
+    )
     _, events = run(coaching.ActionCoachingChangePart(), tracker)
     slots = slot_sets(events)
     assert all(slots[f] is None for f in ANSWERS) and slots["coaching_redo"] == "preferences"
 
 
 def test_changing_routes_walks_through_them_again():
-    slots, ranking = walking(chosen=["route_zelfstudie"])
+    slots, _ranking = walking(chosen=["route_zelfstudie"])
     tracker = make_tracker({**slots, "coaching_phase": "done", "coaching_plan": a_plan()}, "change_routes")
     messages, events = run(coaching.ActionCoachingChangePart(), tracker)
     assert slot_sets(events)["routes_chosen"] == [] and slot_sets(events)["coaching_phase"] == "routes"
@@ -440,6 +575,7 @@ def test_changing_routes_walks_through_them_again():
 
 
 # --- the whole flow, action by action ------------------------------------------------------------
+
 
 async def test_a_whole_conversation_ends_with_a_plan_of_at_least_three_steps():
     state: Dict[str, Any] = {}
@@ -458,7 +594,9 @@ async def test_a_whole_conversation_ends_with_a_plan_of_at_least_three_steps():
     ]
     for slot, text, entities in answers:
         state["requested_slot"] = slot
-        _, events = await run_async(coaching.ValidateCoachingForm(), make_tracker(state, "inform", text, entities, form_active=True))
+        _, events = await run_async(
+            coaching.ValidateCoachingForm(), make_tracker(state, "inform", text, entities, form_active=True)
+        )
         apply(events)
         assert state[slot] is not None, slot
     apply(run(coaching.ActionCoachingQuestionsDone(), make_tracker(state))[1])

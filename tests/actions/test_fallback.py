@@ -12,7 +12,9 @@ def ranking(*pairs):
 def test_two_close_topics_are_offered_as_a_choice(dispatcher):
     top = settings.fallback_thresholds().threshold + 0.01
     tracker = make_tracker(
-        "nlu_fallback", "feedback", ranking=ranking(("kenmerk_feedback_reflectie", top), ("route_reflectie_zelfevaluatie", top - 0.01))
+        "nlu_fallback",
+        "feedback",
+        ranking=ranking(("kenmerk_feedback_reflectie", top), ("route_reflectie_zelfevaluatie", top - 0.01)),
     )
     ActionFallback().run(dispatcher, tracker, {})
     message = dispatcher.messages[0]

@@ -9,26 +9,28 @@ Playwright drives Debian's Chromium (/usr/bin/chromium) headless; no browser is 
 The model is the one for the current data (``make test`` trains it first); set
 LEERCOACH_TEST_MODEL to use another one.
 """
+
 from __future__ import annotations
 
 import os
 import shutil
-import threading
 import sqlite3
 import sys
+import threading
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Dict, Iterator, List
 
-import pytest
-
 import load_balancer
+import pytest
+from widget_support import CHROMIUM, PROJECT_ROOT, REPORTS, Widget
+
 from leercoach.run.model import model_path
 from leercoach.run.servers import Server, Servers
 from tests.support import free_port
-from widget_support import CHROMIUM, PROJECT_ROOT, REPORTS, Widget
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -122,18 +124,43 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
     python = sys.executable
 
     def start_rasa(index: int) -> Server:
-        return group.start(f"rasa-{index + 1}", [
-            python, "-m", "rasa", "run", "--model", str(model), "--endpoints", str(endpoints),
-            "--credentials", str(PROJECT_ROOT / "credentials.yml"),
-            "--interface", "127.0.0.1", "--port", str(rasa_ports[index]),
-            "--cors", page_origin, other_site.origin,
-        ])
+        return group.start(
+            f"rasa-{index + 1}",
+            [
+                python,
+                "-m",
+                "rasa",
+                "run",
+                "--model",
+                str(model),
+                "--endpoints",
+                str(endpoints),
+                "--credentials",
+                str(PROJECT_ROOT / "credentials.yml"),
+                "--interface",
+                "127.0.0.1",
+                "--port",
+                str(rasa_ports[index]),
+                "--cors",
+                page_origin,
+                other_site.origin,
+            ],
+        )
 
     try:
         actions = group.start("actions", [python, "-m", "rasa", "run", "actions", "--port", str(action_port)])
-        page = group.start("widget-server", [
-            python, "-m", "leercoach.widget.server", "--port", str(page_port), "--rasa-url", rasa_url,
-        ])
+        page = group.start(
+            "widget-server",
+            [
+                python,
+                "-m",
+                "leercoach.widget.server",
+                "--port",
+                str(page_port),
+                "--rasa-url",
+                rasa_url,
+            ],
+        )
         first = start_rasa(0)
         # The second server starts once the first has created the tables, so the two do not
         # race to create the same schema in the shared SQLite file.

@@ -3,8 +3,10 @@
 It sends each message to the next server in turn, with no session affinity, and remembers
 which server answered which request, so a test can see one conversation cross servers.
 """
+
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import threading
@@ -65,10 +67,8 @@ def start(backend_urls: List[str]) -> Tuple[ThreadingHTTPServer, RoundRobin]:
                 connection.close()
             sender = None
             if body and self.command == "POST":
-                try:
+                with contextlib.suppress(ValueError, AttributeError):
                     sender = json.loads(body).get("sender")
-                except (ValueError, AttributeError):
-                    pass
             balancer.log.append(Forwarded(index, self.command, self.path, sender))
             self.send_response(response.status)
             for name, value in response.getheaders():

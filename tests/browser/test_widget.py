@@ -1,4 +1,5 @@
 """The intranet chat widget in headless Chromium, against the real Rasa and action servers."""
+
 from __future__ import annotations
 
 import os
@@ -8,10 +9,10 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+from widget_support import AXE_JS, REPORTS, Widget
 
 from leercoach import content
 from leercoach.widget.server import privacy_texts
-from widget_support import AXE_JS, REPORTS, Widget
 
 XSS = "<img src=x onerror=alert(1)>"
 SCREENSHOT = Path(os.environ.get("LEERCOACH_WIDGET_SCREENSHOT", REPORTS / "widget.png"))
@@ -138,7 +139,9 @@ def test_bot_markdown_is_limited_to_a_safe_subset(page):
     assert "<strong>Vet</strong>" in html and "<em>schuin</em>" in html
     assert "<ul><li>een</li><li>twee</li></ul>" in html
     assert "<ol><li>eerst</li><li>dan</li></ol>" in html
-    assert re.search(r'<a href="https://example.org/leren" target="_blank" rel="noopener[^"]*">Lees meer', html)
+    assert re.search(
+        r'<a href="https://example.org/leren" target="_blank" rel="noopener[^"]*">Lees meer', html
+    )
     assert "javascript:" not in html, "a javascript: link becomes plain text"
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "&lt;b onclick=x&gt;geen html&lt;/b&gt;" in html
@@ -168,7 +171,10 @@ def test_a_whole_exchange_by_keyboard_only(page, widget):
 
     for _ in range(20):  # back from the input to the quick replies
         keyboard.press("Shift+Tab")
-        if page.evaluate("() => document.activeElement?.shadowRoot?.activeElement?.className") == "lc-quick-reply":
+        if (
+            page.evaluate("() => document.activeElement?.shadowRoot?.activeElement?.className")
+            == "lc-quick-reply"
+        ):
             break
     focused_title = page.evaluate("() => document.activeElement.shadowRoot.activeElement.textContent")
     before = widget.bot_messages.count()
@@ -263,9 +269,13 @@ def test_no_serious_accessibility_violations(browser, stack):
 def test_rasa_answers_the_demo_page_origin_only(stack):
     def preflight(origin: str):
         request = urllib.request.Request(
-            f"{stack.rasa_servers[0]}/webhooks/rest/webhook", method="OPTIONS",
-            headers={"Origin": origin, "Access-Control-Request-Method": "POST",
-                     "Access-Control-Request-Headers": "content-type"},
+            f"{stack.rasa_servers[0]}/webhooks/rest/webhook",
+            method="OPTIONS",
+            headers={
+                "Origin": origin,
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "content-type",
+            },
         )
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.headers.get("Access-Control-Allow-Origin")
@@ -301,7 +311,11 @@ def host_page(page, stack, **settings) -> None:
 
 def test_any_page_embeds_it_with_one_script_tag_and_its_own_settings(page, stack):
     host_page(
-        page, stack, title="Leerhulp", color="#5b2a86", lang_launcher="Vraag het de Leerhulp",
+        page,
+        stack,
+        title="Leerhulp",
+        color="#5b2a86",
+        lang_launcher="Vraag het de Leerhulp",
         init_payload="/greet",
     )
     page.get_by_role("button", name="Vraag het de Leerhulp").click()

@@ -1,4 +1,5 @@
 """What the widget tests share: paths, and the widget as a person finds it on the page."""
+
 from __future__ import annotations
 
 import os

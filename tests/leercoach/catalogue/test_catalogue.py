@@ -14,7 +14,12 @@ def _yaml_files(folder: str):
 
 
 def _trained_intents():
-    return {block["intent"] for doc in _yaml_files("data/nlu") for block in doc.get("nlu", []) if "intent" in block}
+    return {
+        block["intent"]
+        for doc in _yaml_files("data/nlu")
+        for block in doc.get("nlu", [])
+        if "intent" in block
+    }
 
 
 def _rule_and_story_intents():

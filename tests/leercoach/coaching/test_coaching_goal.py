@@ -1,4 +1,5 @@
 """Reading a development goal: usable or not, and what it is about (with and without spaCy)."""
+
 import pytest
 
 from leercoach.coaching.goal import GoalAnalysis, analyse_goal, goal_problem, lemma_candidates, pipeline
@@ -31,9 +32,17 @@ def test_unusable_answers_get_a_reason_for_a_friendly_reask(answer, problem):
 
 @pytest.mark.parametrize(
     "answer",
-    ["presenteren", "Excel", "beter feedback geven", "SQL", "rustig blijven in lastige gesprekken",
-     ("beter plannen en overzicht houden " * 10)[:300], "Ik wil graag teamleider worden.",
-     "angstschreeuw beheersen", "timemanagement"],
+    [
+        "presenteren",
+        "Excel",
+        "beter feedback geven",
+        "SQL",
+        "rustig blijven in lastige gesprekken",
+        ("beter plannen en overzicht houden " * 10)[:300],
+        "Ik wil graag teamleider worden.",
+        "angstschreeuw beheersen",
+        "timemanagement",
+    ],
 )
 def test_real_goals_are_accepted(answer):
     assert goal_problem(answer) is None
@@ -79,7 +88,9 @@ def test_a_goal_too_long_to_quote_is_general():
     assert analysis.text == long_goal
 
 
-@pytest.mark.parametrize("odd", ["", "   ", "?", "🙂🙂", "/inform{\"x\":1}", "a" * 500, "123 456", "\n\t", "één", "de de de"])
+@pytest.mark.parametrize(
+    "odd", ["", "   ", "?", "🙂🙂", '/inform{"x":1}', "a" * 500, "123 456", "\n\t", "één", "de de de"]
+)
 def test_odd_goals_never_crash(odd):
     analysis = analyse_goal(odd, use_spacy=False)
     assert analysis.kind in ("skill", "topic", "role", "general")
@@ -115,7 +126,9 @@ def test_spacy_agrees_on_the_common_goals(goal, kind, subject):
 
 @needs_spacy
 def test_spacy_noun_chunks_shorten_a_long_topic():
-    analysis = analyse_goal("Ik wil meer weten over hoe je als organisatie omgaat met de nieuwe privacywetgeving in Europa")
+    analysis = analyse_goal(
+        "Ik wil meer weten over hoe je als organisatie omgaat met de nieuwe privacywetgeving in Europa"
+    )
     assert analysis.kind == "topic"
     assert analysis.subject and "privacywetgeving" in analysis.subject
     assert len(analysis.subject.split()) <= 6
@@ -141,8 +154,12 @@ def test_a_pipeline_that_fails_on_a_text_falls_back_to_the_rules(monkeypatch):
 
 @pytest.mark.parametrize(
     "goal, shown",
-    [("ik wil teamleider worden", "teamleider worden"), ("Ik wil graag beter leren presenteren", "beter leren presenteren"),
-     ("Excel", "Excel"), ("ik wil", "ik wil")],
+    [
+        ("ik wil teamleider worden", "teamleider worden"),
+        ("Ik wil graag beter leren presenteren", "beter leren presenteren"),
+        ("Excel", "Excel"),
+        ("ik wil", "ik wil"),
+    ],
 )
 def test_the_plan_shows_the_goal_without_ik_wil(goal, shown):
     assert analyse_goal(goal, use_spacy=False).display == shown

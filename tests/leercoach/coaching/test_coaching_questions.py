@@ -1,4 +1,5 @@
 """Typed answers to the coaching questions, and telling an answer from an interruption."""
+
 import pytest
 
 from leercoach.coaching import questions
@@ -36,7 +37,7 @@ from leercoach.coaching import questions
         ("budget", "ja hoor", "yes"),
         ("budget", "geen idee", "unknown"),
         ("social", "banaan", None),
-        ("time_per_week", "/inform{\"social\":\"alone\"}", None),
+        ("time_per_week", '/inform{"social":"alone"}', None),
     ],
 )
 def test_typed_answers_are_understood(slot, typed, value):
@@ -53,7 +54,9 @@ def test_every_option_has_a_button_label_and_a_payload_for_its_slot():
     for slot in questions.question_order():
         for option in questions.options(slot):
             assert option["label"] and option["summary"]
-            assert questions.option_payload(slot, option["value"]) == f'/inform{{"{slot}":"{option["value"]}"}}'
+            assert (
+                questions.option_payload(slot, option["value"]) == f'/inform{{"{slot}":"{option["value"]}"}}'
+            )
     assert questions.question_order()[0] == "coaching_goal" and not questions.is_choice("coaching_goal")
 
 
@@ -82,5 +85,9 @@ def test_interruptions_are_told_apart_from_answers(slot, intent, confidence, tex
 
 
 def test_a_goal_statement_that_reads_as_start_coaching_is_the_goal():
-    assert not questions.is_interruption("coaching_goal", "start_coaching", 0.99, "Ik wil beter leren presenteren")
-    assert questions.is_interruption("time_per_week", "start_coaching", 0.99, "help me een ontwikkelplan maken")
+    assert not questions.is_interruption(
+        "coaching_goal", "start_coaching", 0.99, "Ik wil beter leren presenteren"
+    )
+    assert questions.is_interruption(
+        "time_per_week", "start_coaching", 0.99, "help me een ontwikkelplan maken"
+    )

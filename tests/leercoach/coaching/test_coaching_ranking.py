@@ -1,4 +1,5 @@
 """Ranking the eight routes: deterministic, complete for every answer, tunable in one table."""
+
 import itertools
 
 import pytest
@@ -20,7 +21,7 @@ def goal_of(kind, subject="iets"):
 def all_combinations(with_missing=False):
     values = [questions.option_values(f) + ([None] if with_missing else []) for f in ANSWER_FACTORS]
     for combo in itertools.product(*values):
-        yield dict(zip(ANSWER_FACTORS, combo))
+        yield dict(zip(ANSWER_FACTORS, combo, strict=True))
 
 
 def test_every_preference_combination_ranks_all_eight_routes_deterministically():
@@ -33,7 +34,7 @@ def test_every_preference_combination_ranks_all_eight_routes_deterministically()
             assert [s.key for s in rank_routes(answers, goal_of(kind))] == keys
             scores = [s.score for s in first]
             assert scores == sorted(scores, reverse=True)
-            for a, b in zip(first, first[1:]):  # equal scores keep the catalogue order
+            for a, b in itertools.pairwise(first):  # equal scores keep the catalogue order
                 if a.score == b.score:
                     assert ROUTES.index(a.key) < ROUTES.index(b.key)
             count += 1
@@ -47,7 +48,13 @@ def test_each_route_comes_first_for_somebody():
 
 def test_a_score_is_the_base_plus_its_contributions():
     table = ranking.weights()
-    answers = {"time_per_week": "lt1", "social": "alone", "learning_style": "reading", "certificate": "no", "budget": "no"}
+    answers = {
+        "time_per_week": "lt1",
+        "social": "alone",
+        "learning_style": "reading",
+        "certificate": "no",
+        "budget": "no",
+    }
     for score in rank_routes(answers, analyse_goal("beter feedback geven", use_spacy=False)):
         assert score.score == table["base"][score.key] + sum(c.weight for c in score.contributions)
 
@@ -56,49 +63,91 @@ PERSONAS = [
     # (who, answers, goal, route that must come first, routes that must be in the top three)
     (
         "busy doer without budget",
-        {"time_per_week": "lt1", "social": "either", "learning_style": "doing", "certificate": "no", "budget": "no"},
+        {
+            "time_per_week": "lt1",
+            "social": "either",
+            "learning_style": "doing",
+            "certificate": "no",
+            "budget": "no",
+        },
         "klanten beter helpen",
         "route_werkplekleren",
         ["route_reflectie_zelfevaluatie"],
     ),
     (
         "wants a diploma, has time and budget",
-        {"time_per_week": "gt3", "social": "either", "learning_style": "reading", "certificate": "yes", "budget": "yes"},
+        {
+            "time_per_week": "gt3",
+            "social": "either",
+            "learning_style": "reading",
+            "certificate": "yes",
+            "budget": "yes",
+        },
         "projectmanagement",
         "route_formeel_onderwijs",
         ["route_zelfstudie"],
     ),
     (
         "future team lead who learns by talking",
-        {"time_per_week": "1_3", "social": "together", "learning_style": "talking", "certificate": "no", "budget": "unknown"},
+        {
+            "time_per_week": "1_3",
+            "social": "together",
+            "learning_style": "talking",
+            "certificate": "no",
+            "budget": "unknown",
+        },
         "teamleider worden",
         "route_mentorschap_coaching",
         ["route_samen_leren"],
     ),
     (
         "reader on their own",
-        {"time_per_week": "1_3", "social": "alone", "learning_style": "reading", "certificate": "no", "budget": "no"},
+        {
+            "time_per_week": "1_3",
+            "social": "alone",
+            "learning_style": "reading",
+            "certificate": "no",
+            "budget": "no",
+        },
         "Excel",
         "route_zelfstudie",
         ["route_reflectie_zelfevaluatie"],
     ),
     (
         "sociable doer with lots of time",
-        {"time_per_week": "gt3", "social": "together", "learning_style": "doing", "certificate": "no", "budget": "no"},
+        {
+            "time_per_week": "gt3",
+            "social": "together",
+            "learning_style": "doing",
+            "certificate": "no",
+            "budget": "no",
+        },
         "organiseren",
         "route_vrijwilligerswerk",
         ["route_werkplekleren"],
     ),
     (
         "networker with a budget",
-        {"time_per_week": "1_3", "social": "together", "learning_style": "talking", "certificate": "no", "budget": "yes"},
+        {
+            "time_per_week": "1_3",
+            "social": "together",
+            "learning_style": "talking",
+            "certificate": "no",
+            "budget": "yes",
+        },
         "de nieuwste trends in mijn vakgebied",
         "route_events",
         ["route_mentorschap_coaching"],
     ),
     (
         "wants to give feedback, little time, alone",
-        {"time_per_week": "lt1", "social": "alone", "learning_style": "reading", "certificate": "no", "budget": "unknown"},
+        {
+            "time_per_week": "lt1",
+            "social": "alone",
+            "learning_style": "reading",
+            "certificate": "no",
+            "budget": "unknown",
+        },
         "beter feedback geven",
         "route_reflectie_zelfevaluatie",
         ["route_zelfstudie"],
@@ -150,7 +199,13 @@ def test_every_weight_has_wording_for_why_and_for_let_op():
 
 
 def test_hr_can_tune_the_table_in_one_place(monkeypatch):
-    answers = {"time_per_week": "1_3", "social": "alone", "learning_style": "reading", "certificate": "no", "budget": "no"}
+    answers = {
+        "time_per_week": "1_3",
+        "social": "alone",
+        "learning_style": "reading",
+        "certificate": "no",
+        "budget": "no",
+    }
     assert rank_routes(answers)[0].key == "route_zelfstudie"
     tuned = {**load("route_weights")}
     tuned["base"] = {**tuned["base"], "events": 50}
@@ -176,7 +231,16 @@ def test_a_broken_table_is_refused_on_load(monkeypatch):
 
 
 def test_goal_words_count_by_lemma():
-    answers = {"time_per_week": "1_3", "social": "either", "learning_style": "talking", "certificate": "no", "budget": "unknown"}
+    answers = {
+        "time_per_week": "1_3",
+        "social": "either",
+        "learning_style": "talking",
+        "certificate": "no",
+        "budget": "unknown",
+    }
     plain = {s.key: s.score for s in rank_routes(answers, analyse_goal("timemanagement", use_spacy=False))}
-    team = {s.key: s.score for s in rank_routes(answers, analyse_goal("vergaderingen met mijn team", use_spacy=False))}
+    team = {
+        s.key: s.score
+        for s in rank_routes(answers, analyse_goal("vergaderingen met mijn team", use_spacy=False))
+    }
     assert team["route_samen_leren"] > plain["route_samen_leren"]

@@ -1,4 +1,5 @@
 """The wording of the next steps: concrete (what, by when, with whom) and grammatical for any goal."""
+
 import itertools
 import re
 from datetime import date
@@ -11,11 +12,26 @@ from leercoach.coaching.steps import build_steps, due_date, dutch_date, reflecti
 
 ROUTES = [t.key for t in catalogue.topics_in("route")]
 TODAY = date(2025, 11, 26)  # a Wednesday
-ANSWERS = {"time_per_week": "1_3", "social": "together", "learning_style": "doing", "certificate": "no", "budget": "no"}
+ANSWERS = {
+    "time_per_week": "1_3",
+    "social": "together",
+    "learning_style": "doing",
+    "certificate": "no",
+    "budget": "no",
+}
 GOALS = [
-    "presenteren", "Excel", "beter feedback geven", "teamleider worden", "met mijn team samenwerken",
-    "Ik wil meer weten over AI", "zelfverzekerder worden", "rustig blijven in lastige gesprekken",
-    "get better at Excel", "asdf", "", "een heel lang doel dat over veel verschillende dingen tegelijk gaat en nooit ophoudt",
+    "presenteren",
+    "Excel",
+    "beter feedback geven",
+    "teamleider worden",
+    "met mijn team samenwerken",
+    "Ik wil meer weten over AI",
+    "zelfverzekerder worden",
+    "rustig blijven in lastige gesprekken",
+    "get better at Excel",
+    "asdf",
+    "",
+    "een heel lang doel dat over veel verschillende dingen tegelijk gaat en nooit ophoudt",
 ]
 SEAMS = re.compile(r"\{|\}|\s{2,}|\s[,.?]|\b(\w+) \1\b|^\W|met met|over over")
 
@@ -23,20 +39,41 @@ SEAMS = re.compile(r"\{|\}|\s{2,}|\s[,.?]|\b(\w+) \1\b|^\W|met met|over over")
 @pytest.mark.parametrize(
     "goal, route, expected",
     [
-        ("presenteren", "route_werkplekleren",
-         "Kies een taak in je werk waarin je kunt oefenen met presenteren, en spreek af wanneer je die doet."),
-        ("Excel", "route_zelfstudie",
-         "Kies één boek, online cursus of uitlegvideo over Excel, en zet elke week een uur in je agenda."),
-        ("beter feedback geven", "route_samen_leren",
-         "Vraag twee collega's om samen te oefenen met feedback geven, en plan een eerste afspraak."),
-        ("teamleider worden", "route_mentorschap_coaching",
-         "Vraag een ervaren teamleider om een paar keer met je te praten over het werk."),
-        ("Excel", "route_werkplekleren",
-         "Kies een klus in je werk waarvoor je Excel nodig hebt, en spreek af wanneer je die doet."),
-        ("met mijn team samenwerken", "route_vrijwilligerswerk",
-         "Zoek een vrijwilligersklus waarin je kunt oefenen met samenwerken met je team."),
-        ("zelfverzekerder worden", "route_formeel_onderwijs",
-         "Zoek twee of drie cursussen die bij je doel passen, en vergelijk tijd, kosten en inhoud."),
+        (
+            "presenteren",
+            "route_werkplekleren",
+            "Kies een taak in je werk waarin je kunt oefenen met presenteren, en spreek af wanneer je die doet.",
+        ),
+        (
+            "Excel",
+            "route_zelfstudie",
+            "Kies één boek, online cursus of uitlegvideo over Excel, en zet elke week een uur in je agenda.",
+        ),
+        (
+            "beter feedback geven",
+            "route_samen_leren",
+            "Vraag twee collega's om samen te oefenen met feedback geven, en plan een eerste afspraak.",
+        ),
+        (
+            "teamleider worden",
+            "route_mentorschap_coaching",
+            "Vraag een ervaren teamleider om een paar keer met je te praten over het werk.",
+        ),
+        (
+            "Excel",
+            "route_werkplekleren",
+            "Kies een klus in je werk waarvoor je Excel nodig hebt, en spreek af wanneer je die doet.",
+        ),
+        (
+            "met mijn team samenwerken",
+            "route_vrijwilligerswerk",
+            "Zoek een vrijwilligersklus waarin je kunt oefenen met samenwerken met je team.",
+        ),
+        (
+            "zelfverzekerder worden",
+            "route_formeel_onderwijs",
+            "Zoek twee of drie cursussen die bij je doel passen, en vergelijk tijd, kosten en inhoud.",
+        ),
     ],
 )
 def test_first_step_wording_per_goal_and_route(goal, route, expected):
@@ -72,7 +109,10 @@ def test_the_subject_of_the_goal_shows_in_the_steps_and_the_rhythm_follows_the_t
 
 def test_costly_routes_or_an_unknown_budget_lead_to_a_talk_about_time_and_budget():
     analysis = analyse_goal("Excel", use_spacy=False)
-    titles = lambda routes, budget: [s.title for s in build_steps(analysis, routes, {**ANSWERS, "budget": budget}, TODAY)]
+
+    def titles(routes, budget):
+        return [s.title for s in build_steps(analysis, routes, {**ANSWERS, "budget": budget}, TODAY)]
+
     assert "Tijd en budget bespreken" in titles(["route_formeel_onderwijs"], "yes")
     assert "Tijd en budget bespreken" in titles(["route_zelfstudie"], "unknown")
     assert "Plan delen" in titles(["route_zelfstudie"], "no")

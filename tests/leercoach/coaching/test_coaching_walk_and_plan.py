@@ -1,4 +1,5 @@
 """Route messages and the plan: personal, short, complete, and safe to keep in a slot."""
+
 import json
 import re
 from datetime import date
@@ -12,11 +13,23 @@ from leercoach.coaching.data import load
 from leercoach.coaching.goal import analyse_goal
 from leercoach.coaching.plan import build_plan, is_plan, no_route_message, plan_messages, quoted_titles
 from leercoach.coaching.ranking import rank_routes
-from leercoach.coaching.walk import all_routes_message, more_message, route_buttons, route_message, typed_choice
+from leercoach.coaching.walk import (
+    all_routes_message,
+    more_message,
+    route_buttons,
+    route_message,
+    typed_choice,
+)
 from leercoach.settings import PROJECT_ROOT
 
 ROUTES = [t.key for t in catalogue.topics_in("route")]
-ANSWERS = {"time_per_week": "1_3", "social": "together", "learning_style": "doing", "certificate": "no", "budget": "unknown"}
+ANSWERS = {
+    "time_per_week": "1_3",
+    "social": "together",
+    "learning_style": "doing",
+    "certificate": "no",
+    "budget": "unknown",
+}
 TODAY = date(2025, 11, 26)
 MAX_WORDS = 120
 
@@ -46,7 +59,9 @@ def test_why_it_fits_uses_this_persons_answers():
     assert "je leert graag door te doen" in top
     lonely = rank_routes({**ANSWERS, "social": "alone", "learning_style": "reading"})
     zelfstudie = next(s for s in lonely if s.key == "route_zelfstudie")
-    assert "je kunt het goed alleen doen" in route_message(zelfstudie, 1, 8, analyse_goal("Excel", use_spacy=False))
+    assert "je kunt het goed alleen doen" in route_message(
+        zelfstudie, 1, 8, analyse_goal("Excel", use_spacy=False)
+    )
 
 
 def test_a_route_that_clearly_does_not_fit_says_let_op():
@@ -57,8 +72,17 @@ def test_a_route_that_clearly_does_not_fit_says_let_op():
 
 def test_route_buttons_carry_the_choice_and_the_route():
     buttons = route_buttons("route_zelfstudie")
-    assert [b["title"] for b in buttons] == ["Past bij mij", "Niet voor mij", "Vertel meer", "Sla de rest over", "Laat alle routes zien"]
-    assert json.loads(buttons[0]["payload"][len("/route_feedback"):]) == {"route_choice": "fit", "route": "route_zelfstudie"}
+    assert [b["title"] for b in buttons] == [
+        "Past bij mij",
+        "Niet voor mij",
+        "Vertel meer",
+        "Sla de rest over",
+        "Laat alle routes zien",
+    ]
+    assert json.loads(buttons[0]["payload"][len("/route_feedback") :]) == {
+        "route_choice": "fit",
+        "route": "route_zelfstudie",
+    }
     assert "Vertel meer" not in [b["title"] for b in route_buttons("route_zelfstudie", with_more=False)]
 
 
@@ -66,13 +90,20 @@ def test_all_routes_overview_lists_eight_in_ranked_order():
     ranking = rank_routes(ANSWERS)
     lines = all_routes_message(ranking).splitlines()
     assert len(lines) == 9
-    assert [l.split(". ", 1)[1].split(":")[0] for l in lines[1:]] == [s.title for s in ranking]
+    assert [line.split(". ", 1)[1].split(":")[0] for line in lines[1:]] == [s.title for s in ranking]
 
 
 @pytest.mark.parametrize(
     "typed, choice",
-    [("past bij mij", "fit"), ("die lijkt me wat", "fit"), ("niks voor mij", "not_fit"),
-     ("sla de rest over", "skip"), ("laat alle routes zien", "all"), ("vertel meer", "more"), ("banaan", None)],
+    [
+        ("past bij mij", "fit"),
+        ("die lijkt me wat", "fit"),
+        ("niks voor mij", "not_fit"),
+        ("sla de rest over", "skip"),
+        ("laat alle routes zien", "all"),
+        ("vertel meer", "more"),
+        ("banaan", None),
+    ],
 )
 def test_typed_route_answers(typed, choice):
     assert typed_choice(typed) == choice
@@ -105,7 +136,9 @@ def test_no_chosen_route_gives_the_two_best_with_a_kind_word():
     assert "helemaal oké" in message and f"'{ranking[0].title}'" in message
 
 
-@pytest.mark.parametrize("goal", ["presenteren", "Excel", "teamleider worden", "rustig blijven in lastige gesprekken"])
+@pytest.mark.parametrize(
+    "goal", ["presenteren", "Excel", "teamleider worden", "rustig blijven in lastige gesprekken"]
+)
 def test_the_steps_stay_short_for_every_pair_of_routes(goal):
     analysis = analyse_goal(goal, use_spacy=False)
     for time in ("lt1", "1_3", "gt3"):
@@ -119,7 +152,10 @@ def test_the_steps_stay_short_for_every_pair_of_routes(goal):
 
 
 def test_titles_with_en_are_quoted_apart():
-    assert quoted_titles(["route_werkplekleren", "route_mentorschap_coaching"]) == "'Werkplekleren' en 'Mentorschap en coaching'"
+    assert (
+        quoted_titles(["route_werkplekleren", "route_mentorschap_coaching"])
+        == "'Werkplekleren' en 'Mentorschap en coaching'"
+    )
 
 
 def test_every_route_has_all_texts_in_b1_length():

@@ -1,4 +1,5 @@
 """The answer texts: complete for the catalogue, short, readable, in our own words."""
+
 from __future__ import annotations
 
 import re
@@ -35,8 +36,16 @@ MESSAGE_PLACEHOLDERS = {
     "source_label": {"source"},
 }
 REQUIRED_MESSAGES = {
-    "back_to_overview", "next_item", "personal_advice", "fallback", "clarify",
-    "clarify_neither", "no_list", "out_of_range", "end_of_list", "contact_hr",
+    "back_to_overview",
+    "next_item",
+    "personal_advice",
+    "fallback",
+    "clarify",
+    "clarify_neither",
+    "no_list",
+    "out_of_range",
+    "end_of_list",
+    "contact_hr",
     "main_topics_intro",
 }
 SOURCES = {"wat_is_leercultuur": "Heijboer, 2013", "leercultuur_stimuleren": "Korevaar et al., 2020"}
@@ -128,8 +137,9 @@ def test_no_message_is_longer_than_a_reader_wants():
 
 def test_privacy_answer_in_the_chat_stays_short_with_the_full_notice_inside():
     notice = content.privacy_text(retention_days=90, hr_contact="hr@example.org")
-    shown = content.fill(content.answer("privacy_info")["text"], privacy_text=notice,
-                         hr_contact="hr@example.org")
+    shown = content.fill(
+        content.answer("privacy_info")["text"], privacy_text=notice, hr_contact="hr@example.org"
+    )
     assert notice in shown
     assert len(words(shown)) <= MAX_WORDS, f"privacy answer has {len(words(shown))} words"
 
@@ -146,8 +156,11 @@ def test_sentences_stay_short_for_b1_readers():
 
 def test_texts_say_je_never_u():
     formal = {"u", "uw", "uzelf"}
-    hits = [f"{label}: {sorted(formal & set(tokens(text)))}"
-            for label, text in all_texts() if formal & set(tokens(text))]
+    hits = [
+        f"{label}: {sorted(formal & set(tokens(text)))}"
+        for label, text in all_texts()
+        if formal & set(tokens(text))
+    ]
     assert not hits, hits
 
 
@@ -190,7 +203,7 @@ def test_all_ui_messages_are_there():
 
 
 def ngrams(seq: list, n: int) -> Set[Tuple[str, ...]]:
-    return {tuple(seq[i:i + n]) for i in range(len(seq) - n + 1)}
+    return {tuple(seq[i : i + n]) for i in range(len(seq) - n + 1)}
 
 
 def test_no_sentence_is_copied_from_the_faq():

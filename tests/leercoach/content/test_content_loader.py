@@ -1,4 +1,5 @@
 """The loader: what the renderer gets back, and clear errors when something is missing."""
+
 import pytest
 
 from leercoach import content
@@ -16,7 +17,7 @@ def test_changing_a_returned_answer_does_not_change_the_next_one():
 
 
 def test_unknown_topic_names_the_key_and_the_file():
-    with pytest.raises(KeyError, match="no_such_topic.*answers.yml"):
+    with pytest.raises(KeyError, match=r"no_such_topic.*answers\.yml"):
         content.answer("no_such_topic")
 
 

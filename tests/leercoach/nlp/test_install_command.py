@@ -2,6 +2,7 @@
 
 None of these tests trains or changes the installed pipeline.
 """
+
 import http.server
 import os
 import subprocess
@@ -24,13 +25,18 @@ def run_installer(*args: str, **env_overrides: str) -> subprocess.CompletedProce
     env["PYTHONPATH"] = str(REPO_ROOT)
     return subprocess.run(
         [sys.executable, "-m", "leercoach.nlp.install", *args],
-        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
 def test_missing_treebanks_and_no_wheel_fail_with_one_clear_line(tmp_path):
     result = run_installer(
-        "--force", "--no-download",
+        "--force",
+        "--no-download",
         LEERCOACH_UD_DUTCH_DIR=str(tmp_path / "no-ud-here"),
         XDG_CACHE_HOME=str(tmp_path / "cache"),
     )
@@ -41,8 +47,9 @@ def test_missing_treebanks_and_no_wheel_fail_with_one_clear_line(tmp_path):
 
 def test_a_given_wheel_that_does_not_exist_fails_clearly(tmp_path):
     missing = tmp_path / "nl_core_news_sm-3.4.0-py3-none-any.whl"
-    result = run_installer("--force", LEERCOACH_SPACY_WHEEL=str(missing),
-                           XDG_CACHE_HOME=str(tmp_path / "cache"))
+    result = run_installer(
+        "--force", LEERCOACH_SPACY_WHEEL=str(missing), XDG_CACHE_HOME=str(tmp_path / "cache")
+    )
     assert result.returncode == 1
     [message] = result.stderr.strip().splitlines()
     assert str(missing) in message and "no such file" in message
@@ -51,7 +58,9 @@ def test_a_given_wheel_that_does_not_exist_fails_clearly(tmp_path):
 def test_unreachable_official_wheel_gives_none_quickly(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     # Port 9 (discard) on loopback: nothing listens, the connection is refused.
-    monkeypatch.setattr(settings, "OFFICIAL_WHEEL_URL", "http://127.0.0.1:9/nl_core_news_sm-3.4.0-py3-none-any.whl")
+    monkeypatch.setattr(
+        settings, "OFFICIAL_WHEEL_URL", "http://127.0.0.1:9/nl_core_news_sm-3.4.0-py3-none-any.whl"
+    )
     started = time.monotonic()
     assert install.fetch_official_wheel() is None
     assert time.monotonic() - started < settings.DOWNLOAD_TIMEOUT_SECONDS + 2
@@ -76,7 +85,8 @@ def test_a_web_page_instead_of_the_wheel_is_not_installed(tmp_path, monkeypatch)
     threading.Thread(target=server.handle_request, daemon=True).start()
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.setattr(
-        settings, "OFFICIAL_WHEEL_URL",
+        settings,
+        "OFFICIAL_WHEEL_URL",
         f"http://127.0.0.1:{server.server_port}/nl_core_news_sm-3.4.0-py3-none-any.whl",
     )
     try:
@@ -91,9 +101,9 @@ def test_second_install_does_nothing_when_the_pipeline_is_current():
     if installed is None:
         pytest.fail("nl_core_news_sm is not installed: run `python -m leercoach.nlp.install`")
     ud_dir = settings.ud_dutch_dir()
-    if installed.is_standin and not standin.missing_data_files(ud_dir):
-        if installed.cache_key != standin.current_cache_key(ud_dir):
-            pytest.fail("the installed stand-in is outdated: run `python -m leercoach.nlp.install`")
+    stale = installed.is_standin and not standin.missing_data_files(ud_dir)
+    if stale and installed.cache_key != standin.current_cache_key(ud_dir):
+        pytest.fail("the installed stand-in is outdated: run `python -m leercoach.nlp.install`")
     started = time.monotonic()
     result = run_installer()
     assert result.returncode == 0, result.stderr

@@ -1,4 +1,5 @@
 """The installed nl_core_news_sm, as Rasa and the coaching actions use it."""
+
 import pytest
 
 from leercoach.nlp.installed import find_installed

@@ -1,4 +1,5 @@
 """`python -m leercoach.nlp.info`: what `make doctor` shows about the Dutch pipeline."""
+
 import json
 from pathlib import Path
 
@@ -6,14 +7,21 @@ from leercoach.nlp.info import report_lines
 from leercoach.nlp.installed import ORIGIN_OFFICIAL, ORIGIN_STANDIN, find_installed
 
 OFFICIAL_META = {
-    "lang": "xx", "name": "fake_official", "version": "3.4.0",
+    "lang": "xx",
+    "name": "fake_official",
+    "version": "3.4.0",
     "performance": {"pos_acc": 0.9571, "dep_las": 0.8112, "lemma_acc": 0.9402},
 }
 STANDIN_META = {
-    "lang": "xx", "name": "fake_standin", "version": "3.4.0+standin",
+    "lang": "xx",
+    "name": "fake_standin",
+    "version": "3.4.0+standin",
     "performance": {"pos_acc": 0.925, "dep_las": 0.7, "lemma_acc": 0.887},
-    "leercoach": {"origin": "stand-in", "evaluated_on": "UD Dutch Alpino test",
-                  "trained_on": ["UD Dutch Alpino dev"]},
+    "leercoach": {
+        "origin": "stand-in",
+        "evaluated_on": "UD Dutch Alpino test",
+        "trained_on": ["UD Dutch Alpino dev"],
+    },
 }
 
 
@@ -52,7 +60,10 @@ def test_missing_pipeline_is_reported_with_the_fix():
 
 
 def test_a_stand_in_cut_short_by_the_time_cap_says_how_to_retrain(tmp_path, monkeypatch):
-    meta = {**STANDIN_META, "name": "fake_cut_short",
-            "leercoach": {**STANDIN_META["leercoach"], "stopped_by_time_cap": True}}
+    meta = {
+        **STANDIN_META,
+        "name": "fake_cut_short",
+        "leercoach": {**STANDIN_META["leercoach"], "stopped_by_time_cap": True},
+    }
     text = "\n".join(report_lines(_fake_package(tmp_path, monkeypatch, meta)))
     assert "time cap" in text and "--rebuild" in text

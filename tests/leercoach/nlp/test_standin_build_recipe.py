@@ -1,4 +1,5 @@
 """What the stand-in build produces, checked without training."""
+
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 

@@ -1,4 +1,5 @@
 """The stand-in cache key: reused when nothing changed, new when an input changed."""
+
 from pathlib import Path
 
 import pytest

@@ -3,6 +3,7 @@
 Proves that conversation state lives in the tracker store, never in one server's memory:
 a list shown by one server is referred to ("de tweede") on the other, as behind nginx.
 """
+
 import sys
 import uuid
 
@@ -46,14 +47,28 @@ def two_rasa_servers(database):
     servers = Servers()
     ports = []
     try:
-        actions = servers.start("test action server", [sys.executable, "-m", "rasa", "run", "actions", "--port", str(action_port)])
+        actions = servers.start(
+            "test action server", [sys.executable, "-m", "rasa", "run", "actions", "--port", str(action_port)]
+        )
         servers.wait_until_up(actions, f"http://127.0.0.1:{action_port}/health", timeout=120)
         for name in ("test rasa A", "test rasa B"):
             port = free_port()
-            rasa = servers.start(name, [
-                sys.executable, "-m", "rasa", "run", "--model", str(model_path()),
-                "--endpoints", str(PROJECT_ROOT / "endpoints.production.yml"), "--port", str(port),
-            ], extra_env=production_env)
+            rasa = servers.start(
+                name,
+                [
+                    sys.executable,
+                    "-m",
+                    "rasa",
+                    "run",
+                    "--model",
+                    str(model_path()),
+                    "--endpoints",
+                    str(PROJECT_ROOT / "endpoints.production.yml"),
+                    "--port",
+                    str(port),
+                ],
+                extra_env=production_env,
+            )
             servers.wait_until_up(rasa, f"http://127.0.0.1:{port}/", timeout=300)
             ports.append(port)
         yield ports
@@ -74,5 +89,7 @@ def test_the_conversation_is_stored_in_postgresql(two_rasa_servers, database):
     say(two_rasa_servers[0], "employee-2", "hallo")
     with psycopg2.connect(database) as connection:
         cursor = connection.cursor()
-        cursor.execute("SELECT count(*) FROM events WHERE sender_id = %s AND type_name = 'user'", ("employee-2",))
+        cursor.execute(
+            "SELECT count(*) FROM events WHERE sender_id = %s AND type_name = 'user'", ("employee-2",)
+        )
         assert cursor.fetchone()[0] == 1

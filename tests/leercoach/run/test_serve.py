@@ -1,4 +1,5 @@
 """`make run` as a newcomer meets it: real servers, the REST channel, clear errors, Ctrl-C."""
+
 import os
 import signal
 import socket
@@ -11,7 +12,8 @@ import pytest
 from leercoach import content
 from leercoach.run.model import model_path
 from leercoach.settings import PROJECT_ROOT
-from tests.support import free_port, port_is_free, say as say_rest
+from tests.support import free_port, port_is_free
+from tests.support import say as say_rest
 
 # Needs a trained model and free ports: runs in `make test-servers`, after `make train`.
 pytestmark = pytest.mark.servers
@@ -39,8 +41,13 @@ def leercoach(tmp_path_factory):
     ports = {"rasa": free_port(), "widget": free_port(), "action": free_port()}
     env = launcher_env(tmp_path_factory.mktemp("serve"), ports["rasa"], ports["widget"], ports["action"])
     process = subprocess.Popen(
-        [sys.executable, "-m", "leercoach.run", "serve"], cwd=PROJECT_ROOT, env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+        [sys.executable, "-m", "leercoach.run", "serve"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
     )
     output = []
     deadline = time.monotonic() + 600
@@ -105,8 +112,12 @@ def test_a_port_in_use_gives_a_one_line_error(tmp_path):
         busy_port = busy.getsockname()[1]
         env = launcher_env(tmp_path, busy_port, free_port(), free_port())
         result = subprocess.run(
-            [sys.executable, "-m", "leercoach.run", "serve"], cwd=PROJECT_ROOT, env=env,
-            capture_output=True, text=True, timeout=120,
+            [sys.executable, "-m", "leercoach.run", "serve"],
+            cwd=PROJECT_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
     assert result.returncode == 1
     assert result.stderr.strip().count("\n") == 0

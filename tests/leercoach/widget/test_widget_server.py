@@ -1,4 +1,5 @@
 """The demo/static server of the chat widget (python -m leercoach.widget.server)."""
+
 import socket
 import subprocess
 import sys
@@ -34,7 +35,7 @@ def get(url):
 
 
 def test_demo_page_embeds_the_widget_with_one_script_tag(site_url):
-    status, headers, page = get(site_url + "/")
+    status, _headers, page = get(site_url + "/")
     assert status == 200
     assert page.count("<script") == 1
     assert 'src="/widget/leercoach-widget.js"' in page
@@ -72,7 +73,10 @@ def test_widget_files_are_served_with_their_type(site_url, path, content_type):
     assert "Leercoach" in body
 
 
-@pytest.mark.parametrize("path", ["/server.py", "/widget/../server.py", "/widget/", "/static/leercoach-widget.js", "/%2e%2e/pytest.ini"])
+@pytest.mark.parametrize(
+    "path",
+    ["/server.py", "/widget/../server.py", "/widget/", "/static/leercoach-widget.js", "/%2e%2e/pytest.ini"],
+)
 def test_nothing_but_the_known_routes_is_served(site_url, path):
     status, _, body = get(site_url + path)
     assert status == 404
@@ -94,7 +98,10 @@ def test_a_port_in_use_gives_one_clear_line():
         port = taken.getsockname()[1]
         result = subprocess.run(
             [sys.executable, "-m", "leercoach.widget.server", "--port", str(port)],
-            cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60,
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
     assert result.returncode != 0
     assert result.stderr.strip().splitlines() == [
@@ -105,7 +112,10 @@ def test_a_port_in_use_gives_one_clear_line():
 def test_a_rasa_url_that_is_not_http_is_refused():
     result = subprocess.run(
         [sys.executable, "-m", "leercoach.widget.server", "--port", "0", "--rasa-url", "localhost:5005"],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 2
     assert "--rasa-url" in result.stderr and "Traceback" not in result.stderr

@@ -5,6 +5,7 @@
 
 Writes reports/bench/bench-<time>.md and .json, and latest.md (the figures the README quotes).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,11 +18,16 @@ from leercoach.settings import PROJECT_ROOT
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--setups", default=",".join(SETUPS), help="comma-separated, from: " + ", ".join(SETUPS))
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--setups", default=",".join(SETUPS), help="comma-separated, from: " + ", ".join(SETUPS)
+    )
     parser.add_argument("--scenarios", default=",".join(SCENARIOS), help="from: " + ", ".join(SCENARIOS))
-    parser.add_argument("--duration", type=float, default=60.0, help="seconds of back-to-back load (saturation)")
+    parser.add_argument(
+        "--duration", type=float, default=60.0, help="seconds of back-to-back load (saturation)"
+    )
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "reports" / "bench")
     args = parser.parse_args(argv)
     setups, scenarios = args.setups.split(","), args.scenarios.split(",")

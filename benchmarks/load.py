@@ -4,6 +4,7 @@ One asyncio process with aiohttp (already a Rasa dependency): a few hundred conc
 conversations cost it little CPU, which matters on a 2-core machine where the client competes
 with the servers it measures. Locust would add gevent and Flask beside Rasa's pins.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -65,7 +66,7 @@ class Results:
         ordered = sorted(self.latencies_s)
         if not ordered:
             return None
-        return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+        return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
     def summary(self) -> dict:
         def ms(value):
@@ -98,7 +99,9 @@ def _payload_for(step, last_reply: List[dict], results: Results) -> str:
     return title
 
 
-async def _send(session: aiohttp.ClientSession, url: str, sender: str, text: str, results: Results) -> List[dict]:
+async def _send(
+    session: aiohttp.ClientSession, url: str, sender: str, text: str, results: Results
+) -> List[dict]:
     started = time.perf_counter()
     try:
         async with session.post(url, json={"sender": sender, "message": text}) as response:
@@ -119,8 +122,15 @@ async def _send(session: aiohttp.ClientSession, url: str, sender: str, text: str
     return replies
 
 
-async def _employee(index: int, scenario: Scenario, conversations: Sequence[list], url: str,
-                    session: aiohttp.ClientSession, results: Results, stop_at: float) -> None:
+async def _employee(
+    index: int,
+    scenario: Scenario,
+    conversations: Sequence[list],
+    url: str,
+    session: aiohttp.ClientSession,
+    results: Results,
+    stop_at: float,
+) -> None:
     rng = random.Random(scenario.seed * 100_003 + index)
     await asyncio.sleep(rng.uniform(0, scenario.ramp_s))
     number = 0
@@ -150,9 +160,12 @@ async def _run(scenario: Scenario, base_url: str, conversations: Sequence[list])
     started = time.monotonic()
     stop_at = started + min(bound, scenario.deadline_s)
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
-        await asyncio.gather(*(
-            _employee(i, scenario, conversations, url, session, results, stop_at) for i in range(scenario.users)
-        ))
+        await asyncio.gather(
+            *(
+                _employee(i, scenario, conversations, url, session, results, stop_at)
+                for i in range(scenario.users)
+            )
+        )
     results.elapsed_s = time.monotonic() - started
     return results
 

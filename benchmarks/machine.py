@@ -1,4 +1,5 @@
 """What the machine is and how busy it is, read from /proc (psutil is not in the venv)."""
+
 from __future__ import annotations
 
 import os
@@ -11,11 +12,22 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def description() -> dict:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor() or "unknown CPU")
-    mem_kb = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
-                      if line.startswith("MemTotal")))
-    return {"cores": os.cpu_count(), "ram_gb": round(mem_kb / 1024 ** 2, 1), "cpu": cpu}
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "unknown CPU",
+    )
+    mem_kb = int(
+        next(
+            line.split()[1]
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        )
+    )
+    return {"cores": os.cpu_count(), "ram_gb": round(mem_kb / 1024**2, 1), "cpu": cpu}
 
 
 def load_average() -> float:
@@ -25,13 +37,15 @@ def load_average() -> float:
 
 def busy_ticks() -> int:
     """CPU time spent by everything on the machine (all cores), in clock ticks."""
-    user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, Path("/proc/stat").read_text().split()[1:9])
+    user, nice, system, _idle, _iowait, irq, softirq, steal = map(
+        int, Path("/proc/stat").read_text().split()[1:9]
+    )
     return user + nice + system + irq + softirq + steal
 
 
 def _stat(pid: int) -> List[str]:
     raw = Path(f"/proc/{pid}/stat").read_text()
-    return raw[raw.rindex(")") + 2:].split()  # fields after the command name
+    return raw[raw.rindex(")") + 2 :].split()  # fields after the command name
 
 
 def process_ticks(pids: Iterable[int]) -> int:
@@ -82,7 +96,7 @@ class CpuWatch:
     def __init__(self, own_pids: Iterable[int]) -> None:
         self.own_pids = list(own_pids) + [os.getpid()]
 
-    def start(self) -> "CpuWatch":
+    def start(self) -> CpuWatch:
         self._busy, self._own = busy_ticks(), process_ticks(self.own_pids)
         self._wall = os.times().elapsed
         return self
@@ -91,4 +105,7 @@ class CpuWatch:
         wall = max(os.times().elapsed - self._wall, 1e-6)
         busy = (busy_ticks() - self._busy) / CLOCK_TICKS
         own = (process_ticks(self.own_pids) - self._own) / CLOCK_TICKS
-        return {"cores_used_by_setup": round(own / wall, 2), "cores_used_by_others": round(max(busy - own, 0) / wall, 2)}
+        return {
+            "cores_used_by_setup": round(own / wall, 2),
+            "cores_used_by_others": round(max(busy - own, 0) / wall, 2),
+        }

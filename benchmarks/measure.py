@@ -1,4 +1,5 @@
 """Starts a set-up, plays the scenarios against it, and records what each cost."""
+
 from __future__ import annotations
 
 import threading
@@ -12,8 +13,14 @@ SCENARIOS: Dict[str, load.Scenario] = {
     "saturation": load.Scenario("50 users back-to-back", users=50, duration_s=60.0),
     # The morning peak: 300 employees open the widget within 5 s and have a 6-turn
     # conversation, reading ~5 s (2.5-7.5 s) per reply: a burst of ~60 msg/s.
-    "peak": load.Scenario("300 employees × 6 turns, ~5 s think time", users=300, turns=6, think_s=5.0, ramp_s=5.0,
-                          deadline_s=300.0),
+    "peak": load.Scenario(
+        "300 employees × 6 turns, ~5 s think time",
+        users=300,
+        turns=6,
+        think_s=5.0,
+        ramp_s=5.0,
+        deadline_s=300.0,
+    ),
 }
 
 SETUPS = {
@@ -43,8 +50,13 @@ class PeakRss(threading.Thread):
         return self.peak
 
 
-def measure(setup: str, scenarios: Iterable[str], duration_s: float = 60.0,
-            progress: Callable[[str], None] = lambda line: None, overrides: Dict[str, dict] = None) -> List[dict]:
+def measure(
+    setup: str,
+    scenarios: Iterable[str],
+    duration_s: float = 60.0,
+    progress: Callable[[str], None] = lambda line: None,
+    overrides: Dict[str, dict] | None = None,
+) -> List[dict]:
     """One row per scenario for `setup` (a key of SETUPS). `overrides` changes scenario fields
     (e.g. a smoke run: {"saturation": {"users": 2, "duration_s": 3}})."""
     bot, start = SETUPS[setup]
@@ -54,18 +66,32 @@ def measure(setup: str, scenarios: Iterable[str], duration_s: float = 60.0,
         progress(f"bench: {running.name} ready in {running.ready_s:.1f} s")
         for key in scenarios:
             scenario = SCENARIOS[key]
-            scenario = replace(scenario, **{"duration_s": duration_s if scenario.duration_s else None,
-                                            **(overrides or {}).get(key, {})})
+            scenario = replace(
+                scenario,
+                **{
+                    "duration_s": duration_s if scenario.duration_s else None,
+                    **(overrides or {}).get(key, {}),
+                },
+            )
             rss = PeakRss(running)
             cpu = machine.CpuWatch(running.pids()).start()
             rss.start()
             results = load.run(scenario, running.url, bot)
-            rows.append({
-                "setup": running.name, "scenario": scenario.name, **results.summary(),
-                "rss_mb": rss.stop(), **cpu.stop(), "load_before": load_before,
-                "load_after": machine.load_average(), "ready_s": round(running.ready_s, 1),
-                "train_s": running.train_s,
-            })
-            progress(f"bench: {running.name}, {scenario.name}: {rows[-1]['msg_per_s']} msg/s, "
-                     f"p95 {rows[-1]['p95_ms']} ms, {rows[-1]['errors']} errors")
+            rows.append(
+                {
+                    "setup": running.name,
+                    "scenario": scenario.name,
+                    **results.summary(),
+                    "rss_mb": rss.stop(),
+                    **cpu.stop(),
+                    "load_before": load_before,
+                    "load_after": machine.load_average(),
+                    "ready_s": round(running.ready_s, 1),
+                    "train_s": running.train_s,
+                }
+            )
+            progress(
+                f"bench: {running.name}, {scenario.name}: {rows[-1]['msg_per_s']} msg/s, "
+                f"p95 {rows[-1]['p95_ms']} ms, {rows[-1]['errors']} errors"
+            )
     return rows

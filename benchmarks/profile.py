@@ -6,6 +6,7 @@ chat 200 turns (the bench's Leercoach conversations one after the other, one mes
 time). Writes reports/profile/latest.md: the median milliseconds per part of a turn at
 turns 1-40, 81-120 and 161-200, plus pyinstrument's tree of the whole run (profile.html/.txt).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,8 +41,13 @@ async def _chat(url: str, turns: int) -> List[float]:
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as session:
         for turn in range(turns):
             started = time.perf_counter()
-            reply = await load._send(session, f"{url}/webhooks/rest/webhook", "profile-employee",
-                                     load._payload_for(steps[turn % len(steps)], reply, results), results)
+            reply = await load._send(
+                session,
+                f"{url}/webhooks/rest/webhook",
+                "profile-employee",
+                load._payload_for(steps[turn % len(steps)], reply, results),
+                results,
+            )
             latencies.append(time.perf_counter() - started)
     if results.errors:
         raise RuntimeError(f"{results.errors} errors while profiling: {results.error_kinds}")
@@ -58,7 +64,9 @@ def _medians(records: List[dict], latencies: List[float]) -> Dict[str, Dict[str,
         row = {}
         for *_ignored, part in PARTS:
             row[part] = statistics.median(r.get(part, 0.0) for r in chosen)
-        row["locks (turn − processor)"] = statistics.median(r["turn"] - r.get("processor", 0.0) for r in chosen)
+        row["locks (turn − processor)"] = statistics.median(
+            r["turn"] - r.get("processor", 0.0) for r in chosen
+        )
         row["HTTP round trip (client)"] = statistics.median(latencies[r["turn"] - 1] * 1000 for r in chosen)
         table[f"turns {first}–{last}"] = row
     return table
@@ -101,12 +109,28 @@ def profile(turns: int, out: Path, label: str, pyinstrument: bool) -> Path:
         if pyinstrument:
             extra["LEERCOACH_PYINSTRUMENT"] = str(out / "profile.html")
         try:
-            actions = servers.start("actions", [sys.executable, "-m", "rasa", "run", "actions", "--port", str(action_port)])
+            actions = servers.start(
+                "actions", [sys.executable, "-m", "rasa", "run", "actions", "--port", str(action_port)]
+            )
             servers.wait_until_up(actions, f"http://127.0.0.1:{action_port}/health", timeout=120)
-            rasa = servers.start("rasa", [
-                sys.executable, "-m", "benchmarks.timed_rasa", "run", "--model", str(model),
-                "--endpoints", str(endpoints), "--credentials", str(PROJECT_ROOT / "credentials.yml"),
-                "--port", str(rasa_port)], extra_env=extra)
+            rasa = servers.start(
+                "rasa",
+                [
+                    sys.executable,
+                    "-m",
+                    "benchmarks.timed_rasa",
+                    "run",
+                    "--model",
+                    str(model),
+                    "--endpoints",
+                    str(endpoints),
+                    "--credentials",
+                    str(PROJECT_ROOT / "credentials.yml"),
+                    "--port",
+                    str(rasa_port),
+                ],
+                extra_env=extra,
+            )
             servers.wait_until_up(rasa, f"http://127.0.0.1:{rasa_port}/", timeout=300)
             latencies = asyncio.run(_chat(f"http://127.0.0.1:{rasa_port}", turns))
         finally:
@@ -115,18 +139,25 @@ def profile(turns: int, out: Path, label: str, pyinstrument: bool) -> Path:
     table = _medians(records, latencies)
     when = datetime.now(timezone.utc)
     text = _markdown(table, label, when, (load_before, machine.load_average()))
-    (out / f"profile-{when:%Y%m%d-%H%M%S}.json").write_text(json.dumps({"label": label, "table": table}, indent=2))
+    (out / f"profile-{when:%Y%m%d-%H%M%S}.json").write_text(
+        json.dumps({"label": label, "table": table}, indent=2)
+    )
     (out / "latest.md").write_text(text, encoding="utf-8")
     return out / "latest.md"
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.profile", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.profile",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--turns", type=int, default=200)
     parser.add_argument("--label", default="current code")
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "reports" / "profile")
-    parser.add_argument("--no-pyinstrument", action="store_true", help="timers only (pyinstrument slows a turn)")
+    parser.add_argument(
+        "--no-pyinstrument", action="store_true", help="timers only (pyinstrument slows a turn)"
+    )
     args = parser.parse_args(argv)
     written = profile(args.turns, args.out, args.label, pyinstrument=not args.no_pyinstrument)
     print(written.read_text(encoding="utf-8"))

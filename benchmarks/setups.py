@@ -6,6 +6,7 @@
 - The stock `rasa init` bot, built once with the project's venv and cached under
   ~/.cache/leercoach/bench/rasa-<version>/, on the same SQLite store or in memory.
 """
+
 from __future__ import annotations
 
 import json
@@ -47,7 +48,10 @@ class Running:
         return [pid for root in self.processes.values() for pid in machine.tree(root)]
 
     def rss_mb(self) -> Dict[str, float]:
-        return {name: round(sum(machine.rss_mb(p) for p in machine.tree(pid))) for name, pid in self.processes.items()}
+        return {
+            name: round(sum(machine.rss_mb(p) for p in machine.tree(pid)))
+            for name, pid in self.processes.items()
+        }
 
 
 def _endpoints(folder: Path, action_port: Optional[int], store: str) -> Path:
@@ -58,7 +62,10 @@ def _endpoints(folder: Path, action_port: Optional[int], store: str) -> Path:
     else:
         endpoints["action_endpoint"] = {"url": f"http://localhost:{action_port}/webhook"}
     if store == "sqlite":
-        endpoints["tracker_store"] = {**endpoints.get("tracker_store", {}), "db": str(folder / "conversations.db")}
+        endpoints["tracker_store"] = {
+            **endpoints.get("tracker_store", {}),
+            "db": str(folder / "conversations.db"),
+        }
     else:
         endpoints.pop("tracker_store", None)
     path = folder / "endpoints.yml"
@@ -104,16 +111,26 @@ def leercoach(store: str) -> Iterator[Running]:
         }
         started = time.monotonic()
         launcher = subprocess.Popen(
-            [sys.executable, "-m", "leercoach.run", "serve"], cwd=PROJECT_ROOT, env=env, text=True,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+            [sys.executable, "-m", "leercoach.run", "serve"],
+            cwd=PROJECT_ROOT,
+            env=env,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         try:
             _wait_for_line(launcher, "Ctrl-C", timeout=600)
             ready = time.monotonic() - started
             servers = machine.children(launcher.pid)
             by_name = {_role(pid): pid for pid in servers}
-            yield Running(f"Leercoach, {store_label(store)}", f"http://127.0.0.1:{rasa_port}", by_name, ready,
-                          train_s=_training_seconds(model))
+            yield Running(
+                f"Leercoach, {store_label(store)}",
+                f"http://127.0.0.1:{rasa_port}",
+                by_name,
+                ready,
+                train_s=_training_seconds(model),
+            )
         finally:
             _stop(launcher)
 
@@ -153,8 +170,13 @@ def stock_bot() -> Path:
         build = Path(tempfile.mkdtemp(prefix="stock-", dir=home.parent))
         started = time.monotonic()
         print(f"bench: building the stock bot with `rasa init --no-prompt` in {build}", flush=True)
-        subprocess.run([sys.executable, "-m", "rasa", "init", "--no-prompt", "--init-dir", str(build)],
-                       cwd=build, env=child_environment(), check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "-m", "rasa", "init", "--no-prompt", "--init-dir", str(build)],
+            cwd=build,
+            env=child_environment(),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         (build / "bench.json").write_text(json.dumps({"train_seconds": round(time.monotonic() - started, 1)}))
         shutil.rmtree(home, ignore_errors=True)
         build.rename(home)
@@ -168,20 +190,41 @@ def stock(store: str) -> Iterator[Running]:
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="stock-bench-") as folder:
         endpoints = Path(folder) / "endpoints.yml"
-        store_config = {"tracker_store": {"type": "SQL", "dialect": "sqlite", "db": str(Path(folder) / "rasa.db")}}
+        store_config = {
+            "tracker_store": {"type": "SQL", "dialect": "sqlite", "db": str(Path(folder) / "rasa.db")}
+        }
         endpoints.write_text(yaml.safe_dump(store_config if store == "sqlite" else {}), encoding="utf-8")
         started = time.monotonic()
         log = (Path(folder) / "rasa.log").open("w")
         server = subprocess.Popen(
-            [sys.executable, "-m", "rasa", "run", "--model", str(model), "--endpoints", str(endpoints),
-             "--port", str(port)], cwd=home, env=child_environment(), stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "rasa",
+                "run",
+                "--model",
+                str(model),
+                "--endpoints",
+                str(endpoints),
+                "--port",
+                str(port),
+            ],
+            cwd=home,
+            env=child_environment(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         try:
             _wait_until_up(server, f"http://127.0.0.1:{port}/", Path(folder) / "rasa.log")
             train = json.loads((home / "bench.json").read_text()).get("train_seconds")
-            yield Running(f"stock bot, {store_label(store)}", f"http://127.0.0.1:{port}", {"rasa": server.pid},
-                          time.monotonic() - started, train_s=train)
+            yield Running(
+                f"stock bot, {store_label(store)}",
+                f"http://127.0.0.1:{port}",
+                {"rasa": server.pid},
+                time.monotonic() - started,
+                train_s=train,
+            )
         finally:
             _stop(server)
 

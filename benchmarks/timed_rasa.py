@@ -7,6 +7,7 @@ $LEERCOACH_TURN_TIMES: milliseconds spent in each part. With $LEERCOACH_PYINSTRU
 whole server also runs under pyinstrument and writes that HTML file when it stops.
 Only for measuring: the timings are wall time, so send one message at a time.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -40,6 +41,7 @@ _turn = 0
 def _wrap(owner, name: str, part: str) -> None:
     original = getattr(owner, name)
     if inspect.iscoroutinefunction(original):
+
         @functools.wraps(original)
         async def timed(*args, **kwargs):
             started = time.perf_counter()
@@ -50,6 +52,7 @@ def _wrap(owner, name: str, part: str) -> None:
                 if part == "turn":
                     _flush()
     else:
+
         @functools.wraps(original)
         def timed(*args, **kwargs):
             started = time.perf_counter()
@@ -57,6 +60,7 @@ def _wrap(owner, name: str, part: str) -> None:
                 return original(*args, **kwargs)
             finally:
                 _spent[part] += time.perf_counter() - started
+
     setattr(owner, name, timed)
 
 

@@ -8,6 +8,7 @@ the states they can see: the last `window` states, where `window` is one more th
 longest rule, and stops checking a rule once past its length. Same predictions, same
 training (the window applies only to a loaded model).
 """
+
 from __future__ import annotations
 
 import json
@@ -20,7 +21,9 @@ from rasa.shared.core.events import ActionExecuted
 from rasa.shared.core.trackers import DialogueStateTracker
 
 
-def recent_states(tracker: DialogueStateTracker, domain: Domain, window: int, omit_unset_slots: bool = False) -> List[State]:
+def recent_states(
+    tracker: DialogueStateTracker, domain: Domain, window: int, omit_unset_slots: bool = False
+) -> List[State]:
     """The last `window` entries of `tracker.past_states(domain)` (RulePolicy's arguments:
     no rule-only turns hidden), without building the states of the turns before them."""
     prior_trackers = 1 + sum(isinstance(event, ActionExecuted) for event in tracker.applied_events())
@@ -28,7 +31,9 @@ def recent_states(tracker: DialogueStateTracker, domain: Domain, window: int, om
     states = []
     for index, (prior, _hide_rule_turn) in enumerate(tracker.generate_all_prior_trackers()):
         if index >= first:
-            states.append(domain._clean_state(domain.get_active_state(prior, omit_unset_slots=omit_unset_slots)))
+            states.append(
+                domain._clean_state(domain.get_active_state(prior, omit_unset_slots=omit_unset_slots))
+            )
     return states
 
 
@@ -38,8 +43,13 @@ class _RecentPast:
     def __init__(self, tracker: DialogueStateTracker, window: int) -> None:
         self._tracker, self._window = tracker, window
 
-    def past_states(self, domain: Domain, omit_unset_slots: bool = False, ignore_rule_only_turns: bool = False,
-                    rule_only_data: Optional[Dict[Text, Any]] = None) -> List[State]:
+    def past_states(
+        self,
+        domain: Domain,
+        omit_unset_slots: bool = False,
+        ignore_rule_only_turns: bool = False,
+        rule_only_data: Optional[Dict[Text, Any]] = None,
+    ) -> List[State]:
         if ignore_rule_only_turns:  # not RulePolicy's case; keep Rasa's full computation
             return self._tracker.past_states(domain, omit_unset_slots, ignore_rule_only_turns, rule_only_data)
         return recent_states(self._tracker, domain, self._window, omit_unset_slots)
@@ -62,9 +72,13 @@ class RecentRulePolicy(RulePolicy):
             self._rule_states = {key: json.loads(key) for key in keys}
             self._window = 1 + max((len(states) for states in self._rule_states.values()), default=0)
 
-    def _prediction_states(self, tracker: DialogueStateTracker, domain: Domain,
-                           use_text_for_last_user_input: bool = False,
-                           rule_only_data: Optional[Dict[Text, Any]] = None) -> List[State]:
+    def _prediction_states(
+        self,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+        use_text_for_last_user_input: bool = False,
+        rule_only_data: Optional[Dict[Text, Any]] = None,
+    ) -> List[State]:
         if self._window is not None:
             tracker = _RecentPast(tracker, self._window)
         return super()._prediction_states(tracker, domain, use_text_for_last_user_input, rule_only_data)
@@ -79,6 +93,6 @@ class RecentRulePolicy(RulePolicy):
             return super()._get_possible_keys(lookup, states)
         possible = set(lookup)
         # A rule is settled once the states checked are as many as it is long: stop there.
-        for index, state in enumerate(reversed(states[-self._window:])):
+        for index, state in enumerate(reversed(states[-self._window :])):
             possible = {key for key in possible if self._is_rule_applicable(key, index, state)}
         return possible

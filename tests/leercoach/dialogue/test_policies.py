@@ -1,4 +1,5 @@
 """RecentRulePolicy sees exactly the last states of a conversation, however long it is."""
+
 import pytest
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, SessionStarted, SlotSet, UserUttered
@@ -11,8 +12,12 @@ DOMAIN = Domain.load(PROJECT_ROOT / "domain.yml")
 
 
 def _turn(intent, action, *events):
-    return [UserUttered(intent, {"name": intent, "confidence": 1.0}), ActionExecuted(action), *events,
-            ActionExecuted("action_listen")]
+    return [
+        UserUttered(intent, {"name": intent, "confidence": 1.0}),
+        ActionExecuted(action),
+        *events,
+        ActionExecuted("action_listen"),
+    ]
 
 
 def conversation(turns):
@@ -20,8 +25,13 @@ def conversation(turns):
     script = [
         _turn("goede_leercultuur", "action_answer_topic", SlotSet("last_list", "kenmerk")),
         _turn("refer_list_item", "action_resolve_reference", SlotSet("last_topic", "kenmerk_kennis_delen")),
-        _turn("start_coaching", "action_coaching_start", SlotSet("coaching_phase", "questions"),
-              ActionExecuted("coaching_form"), ActiveLoop("coaching_form")),
+        _turn(
+            "start_coaching",
+            "action_coaching_start",
+            SlotSet("coaching_phase", "questions"),
+            ActionExecuted("coaching_form"),
+            ActiveLoop("coaching_form"),
+        ),
         _turn("inform", "coaching_form", ActiveLoop(None), SlotSet("coaching_phase", "routes")),
     ]
     for number in range(turns):

@@ -13,7 +13,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONWARNINGS := ignore
 
 .PHONY: help install venv deps spacy-model browser doctor train run shell validate test \
-        test-unit test-conversations test-nlu test-servers eval-nlu crossval lock clean
+        test-unit test-conversations test-nlu test-servers eval-nlu crossval lock clean bench profile
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -84,6 +84,12 @@ test-servers: train  ## make run and the chat widget (headless Chromium) against
 
 eval-nlu:  ## train on data/ only, parse the holdout, write reports/nlu/
 	$(PY) -m leercoach.evaluation.nlu --report reports/nlu
+
+bench: train  ## load test: Leercoach and the stock rasa init bot side by side (~15 min); reports/bench/
+	nice -n 5 $(PY) -m benchmarks
+
+profile: train  ## where a turn's time goes, turns 1-200 of one conversation; reports/profile/
+	$(PY) -m benchmarks.profile
 
 crossval:  ## 5-fold cross-validation on the training data (slow)
 	$(RASA) test nlu --nlu data --config config.yml --cross-validation --folds 5 --out reports/crossval

@@ -34,7 +34,6 @@ class Scenario:
     message, all users starting within `ramp_s`. Bounded by `duration_s` (for back-to-back
     users: they start a new conversation until then) and by `deadline_s`."""
 
-    name: str
     users: int
     turns: Optional[int] = None
     think_s: float = 0.0
@@ -42,6 +41,12 @@ class Scenario:
     duration_s: Optional[float] = None
     deadline_s: float = 600.0
     seed: int = 11
+
+    @property
+    def name(self) -> str:
+        if self.think_s:
+            return f"{self.users} employees × {self.turns} turns, ~{self.think_s:.0f} s think time"
+        return f"{self.users} users back-to-back"
 
 
 @dataclass

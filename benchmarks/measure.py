@@ -10,11 +10,10 @@ from benchmarks import load, machine, setups
 
 SCENARIOS: Dict[str, load.Scenario] = {
     # Saturation: every user sends the next message as soon as the reply is in.
-    "saturation": load.Scenario("50 users back-to-back", users=50, duration_s=60.0),
+    "saturation": load.Scenario(users=50, duration_s=60.0),
     # The morning peak: 300 employees open the widget within 5 s and have a 6-turn
     # conversation, reading ~5 s (2.5-7.5 s) per reply: a burst of ~60 msg/s.
     "peak": load.Scenario(
-        "300 employees × 6 turns, ~5 s think time",
         users=300,
         turns=6,
         think_s=5.0,

@@ -58,7 +58,7 @@ def _medians(records: List[dict], latencies: List[float]) -> Dict[str, Dict[str,
     """Per bucket: the median of each part, of 'locks and the rest' and of the HTTP round trip."""
     table: Dict[str, Dict[str, float]] = {}
     for first, last in BUCKETS:
-        chosen = [r for r in records if first <= r["turn"] <= last]
+        chosen = [r for r in records if first <= r["number"] <= last]
         if not chosen:
             continue
         row = {}
@@ -67,7 +67,7 @@ def _medians(records: List[dict], latencies: List[float]) -> Dict[str, Dict[str,
         row["locks (turn − processor)"] = statistics.median(
             r["turn"] - r.get("processor", 0.0) for r in chosen
         )
-        row["HTTP round trip (client)"] = statistics.median(latencies[r["turn"] - 1] * 1000 for r in chosen)
+        row["HTTP round trip (client)"] = statistics.median(latencies[r["number"] - 1] * 1000 for r in chosen)
         table[f"turns {first}–{last}"] = row
     return table
 
@@ -136,6 +136,7 @@ def profile(turns: int, out: Path, label: str, pyinstrument: bool) -> Path:
         finally:
             servers.stop_all()
         records = [json.loads(line) for line in times.read_text().splitlines()]
+        (out / "turns.jsonl").write_text(times.read_text())
     table = _medians(records, latencies)
     when = datetime.now(timezone.utc)
     text = _markdown(table, label, when, (load_before, machine.load_average()))

@@ -67,7 +67,7 @@ def _wrap(owner, name: str, part: str) -> None:
 def _flush() -> None:
     global _turn
     _turn += 1
-    record = {"turn": _turn, **{part: round(seconds * 1000, 3) for part, seconds in _spent.items()}}
+    record = {"number": _turn, **{part: round(seconds * 1000, 3) for part, seconds in _spent.items()}}
     _spent.clear()
     with open(os.environ["LEERCOACH_TURN_TIMES"], "a", encoding="utf-8") as out:
         out.write(json.dumps(record) + "\n")

@@ -12,6 +12,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
+import secrets
+import signal
 import statistics
 import sys
 import tempfile
@@ -80,8 +83,8 @@ def _markdown(table: Dict[str, Dict[str, float]], label: str, when: datetime, lo
         "",
         f"Machine: {box['cores']} cores, {box['ram_gb']} GB RAM, {box['cpu']}; load average "
         f"{load_avg[0]:.2f} before, {load_avg[1]:.2f} after. One conversation, one message at a time, "
-        "SQLite tracker store, real action server. Median milliseconds per turn (a part includes "
-        "the parts indented under it).",
+        "SQLite tracker store, real action server. Median milliseconds per turn; a part named "
+        "`X: …` is included in X; *turn* starts when Rasa gets the message from the channel.",
         "",
         "| part | " + " | ".join(buckets) + " |",
         "|---|" + "---|" * len(buckets),
@@ -92,6 +95,16 @@ def _markdown(table: Dict[str, Dict[str, float]], label: str, when: datetime, lo
     ratio = table[middle]["turn"] / table[first]["turn"]
     lines += ["", f"Growth: {middle} take {ratio:.2f}× the time of {first} (target ≤ {GROWTH_TARGET}×).", ""]
     return "\n".join(lines)
+
+
+def _render(session_file: Path, out: Path) -> None:
+    from pyinstrument.renderers import ConsoleRenderer, HTMLRenderer
+    from pyinstrument.session import Session
+
+    session = Session.load(str(session_file))
+    (out / "profile.html").write_text(HTMLRenderer().render(session), encoding="utf-8")
+    text = ConsoleRenderer(unicode=True, color=False, show_all=False).render(session)
+    (out / "profile.txt").write_text(text, encoding="utf-8")
 
 
 def profile(turns: int, out: Path, label: str, pyinstrument: bool) -> Path:
@@ -105,9 +118,10 @@ def profile(turns: int, out: Path, label: str, pyinstrument: bool) -> Path:
         action_port, rasa_port = free_port(), free_port()
         endpoints = _endpoints(Path(folder), action_port, "sqlite")
         servers = Servers(Path(folder) / "logs")
-        extra = {"LEERCOACH_TURN_TIMES": str(times)}
+        # A key of its own: the REST channel turns the sender id into a pseudonym with it.
+        extra = {"LEERCOACH_TURN_TIMES": str(times), "LEERCOACH_PSEUDONYM_KEY": secrets.token_hex(32)}
         if pyinstrument:
-            extra["LEERCOACH_PYINSTRUMENT"] = str(out / "profile.html")
+            extra["LEERCOACH_PYINSTRUMENT"] = str(Path(folder) / "session.pyisession")
         try:
             actions = servers.start(
                 "actions", [sys.executable, "-m", "rasa", "run", "actions", "--port", str(action_port)]
@@ -133,8 +147,12 @@ def profile(turns: int, out: Path, label: str, pyinstrument: bool) -> Path:
             )
             servers.wait_until_up(rasa, f"http://127.0.0.1:{rasa_port}/", timeout=300)
             latencies = asyncio.run(_chat(f"http://127.0.0.1:{rasa_port}", turns))
+            os.killpg(rasa.process.pid, signal.SIGTERM)  # lets pyinstrument save its session
+            rasa.process.wait(timeout=300)
         finally:
             servers.stop_all()
+        if pyinstrument:
+            _render(Path(folder) / "session.pyisession", out)
         records = [json.loads(line) for line in times.read_text().splitlines()]
         (out / "turns.jsonl").write_text(times.read_text())
     table = _medians(records, latencies)

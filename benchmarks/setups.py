@@ -60,7 +60,10 @@ def _endpoints(folder: Path, action_port: Optional[int], store: str) -> Path:
     if action_port is None:
         endpoints.pop("action_endpoint", None)
     else:
-        endpoints["action_endpoint"] = {**endpoints.get("action_endpoint", {}), "url": f"http://localhost:{action_port}/webhook"}
+        endpoints["action_endpoint"] = {
+            **endpoints.get("action_endpoint", {}),
+            "url": f"http://localhost:{action_port}/webhook",
+        }
     if store == "sqlite":
         endpoints["tracker_store"] = {
             **endpoints.get("tracker_store", {}),

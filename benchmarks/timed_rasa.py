@@ -4,7 +4,7 @@
 
 Wraps the methods Rasa 3.6 calls for every message and appends one JSON line per turn to
 $LEERCOACH_TURN_TIMES: milliseconds spent in each part. With $LEERCOACH_PYINSTRUMENT set, the
-whole server also runs under pyinstrument and writes that HTML file when it stops.
+whole server also runs under pyinstrument and saves its session to that file when it stops.
 Only for measuring: the timings are wall time, so send one message at a time.
 """
 
@@ -20,15 +20,23 @@ import time
 from collections import defaultdict
 from typing import Dict
 
-# (module, class, method, part): the parts of a turn, outermost first.
+# (module, class or None for a function, name, part): the parts of a turn, outermost first.
 PARTS = (
+    ("leercoach.privacy.boundary", None, "incoming", "privacy: redaction at the channel (before the turn)"),
     ("rasa.core.agent", "Agent", "handle_message", "turn"),
     ("rasa.core.processor", "MessageProcessor", "handle_message", "processor"),
     ("rasa.core.processor", "MessageProcessor", "get_tracker", "tracker store: retrieve"),
     ("rasa.core.processor", "MessageProcessor", "save_tracker", "tracker store: save"),
+    ("leercoach.privacy.tracker_store", None, "redact_event", "tracker store: save: redaction"),
     ("rasa.core.processor", "MessageProcessor", "parse_message", "NLU"),
     ("rasa.core.processor", "MessageProcessor", "_predict_next_with_tracker", "policies"),
-    ("rasa.shared.core.trackers", "DialogueStateTracker", "past_states", "policies: state featurisation"),
+    (
+        "rasa.shared.core.trackers",
+        "DialogueStateTracker",
+        "past_states",
+        "policies: Rasa's state featurisation",
+    ),
+    ("leercoach.dialogue.policies", None, "recent_states", "policies: recent states only"),
     ("rasa.core.actions.action", "RemoteAction", "run", "action call"),
     ("rasa.core.actions.action", "RemoteAction", "_action_call_format", "action call: payload"),
     ("rasa.shared.core.trackers", "DialogueStateTracker", "copy", "tracker copies"),
@@ -76,22 +84,20 @@ def _flush() -> None:
 def install() -> None:
     import importlib
 
-    for module, cls, method, part in PARTS:
-        _wrap(getattr(importlib.import_module(module), cls), method, part)
+    for module, cls, name, part in PARTS:
+        owner = importlib.import_module(module)
+        _wrap(owner if cls is None else getattr(owner, cls), name, part)
 
 
-def _profile_whole_process(html: str) -> None:
+def _profile_whole_process(path: str) -> None:
     from pyinstrument import Profiler
 
     profiler = Profiler(interval=0.001, async_mode="disabled")
     profiler.start()
 
-    def write() -> None:
+    def write() -> None:  # quick, at exit: benchmarks.profile renders it afterwards
         profiler.stop()
-        with open(html, "w", encoding="utf-8") as out:
-            out.write(profiler.output_html())
-        with open(html[: -len(".html")] + ".txt", "w", encoding="utf-8") as out:
-            out.write(profiler.output_text(unicode=True, show_all=False))
+        profiler.last_session.save(path)
 
     atexit.register(write)
 

@@ -11,30 +11,69 @@ training (the window applies only to a loaded model).
 
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any, Dict, List, Optional, Set, Text
 
 from rasa.core.policies.rule_policy import RULES, RULES_FOR_LOOP_UNHAPPY_PATH, RulePolicy
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.core.domain import Domain, State
-from rasa.shared.core.events import ActionExecuted
+from rasa.shared.core.events import ActionExecuted, Event
 from rasa.shared.core.trackers import DialogueStateTracker
+
+
+class _Replay:
+    """A conversation replayed up to some event, with the states of its last turns. Kept on the
+    tracker, so the next prediction (and, with the tracker store's memory, the next turn)
+    replays only the events added since."""
+
+    def __init__(self, tracker: DialogueStateTracker) -> None:
+        self.tracker = tracker.init_copy()
+        self.replayed = 0  # applied events replayed so far
+        self.last: Optional[Event] = None  # the last of them
+        self.states: List[State] = []  # states before each of the last ActionExecuted
+
+
+_REPLAYS = "_leercoach_replays"
+
+
+def _replay_for(tracker: DialogueStateTracker, applied: List[Event], omit_unset_slots: bool) -> _Replay:
+    replays = tracker.__dict__.setdefault(_REPLAYS, {})
+    replay = replays.get(omit_unset_slots)
+    # Still a prefix of the conversation? (Reverted or restarted events end it.)
+    if (
+        replay is None
+        or replay.replayed > len(applied)
+        or (replay.replayed and applied[replay.replayed - 1] is not replay.last)
+    ):
+        replay = replays[omit_unset_slots] = _Replay(tracker)
+    return replay
 
 
 def recent_states(
     tracker: DialogueStateTracker, domain: Domain, window: int, omit_unset_slots: bool = False
 ) -> List[State]:
     """The last `window` entries of `tracker.past_states(domain)` (RulePolicy's arguments:
-    no rule-only turns hidden), without building the states of the turns before them."""
-    prior_trackers = 1 + sum(isinstance(event, ActionExecuted) for event in tracker.applied_events())
-    first = max(prior_trackers - window, 0)
-    states = []
-    for index, (prior, _hide_rule_turn) in enumerate(tracker.generate_all_prior_trackers()):
-        if index >= first:
-            states.append(
-                domain._clean_state(domain.get_active_state(prior, omit_unset_slots=omit_unset_slots))
-            )
-    return states
+    no rule-only turns hidden), without building the states of the turns before them and
+    without replaying the events that an earlier call already replayed."""
+
+    def state(prior: DialogueStateTracker) -> State:
+        return domain._clean_state(domain.get_active_state(prior, omit_unset_slots=omit_unset_slots))
+
+    applied = tracker.applied_events()
+    replay = _replay_for(tracker, applied, omit_unset_slots)
+    pending = applied[replay.replayed :]
+    actions_ahead = sum(isinstance(event, ActionExecuted) for event in pending)
+    for event in pending:
+        if isinstance(event, ActionExecuted):
+            actions_ahead -= 1
+            if actions_ahead < window:  # a state the window can still reach
+                replay.states.append(state(replay.tracker))
+        replay.tracker.update(event)
+    del replay.states[:-window]
+    replay.replayed, replay.last = len(applied), (applied[-1] if applied else None)
+    # Copies: the featurizer edits states in place.
+    return copy.deepcopy([*replay.states, state(replay.tracker)][-window:])
 
 
 class _RecentPast:

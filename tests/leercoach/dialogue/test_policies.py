@@ -51,3 +51,14 @@ def test_the_featurizer_sees_only_the_window_but_everything_else_of_the_tracker(
     recent = _RecentPast(tracker, 6)
     assert len(recent.past_states(DOMAIN)) == 6
     assert recent.sender_id == "someone" and recent.get_slot("coaching_phase") == "routes"
+
+
+def test_states_stay_right_while_the_conversation_grows_and_is_rewound():
+    from rasa.shared.core.events import UserUtteranceReverted
+
+    tracker = conversation(0)
+    for number, event in enumerate(list(conversation(12).events)[3:]):
+        tracker.update(event)
+        if number == 20:
+            tracker.update(UserUtteranceReverted())  # e.g. a button that undoes the last message
+        assert recent_states(tracker, DOMAIN, 4) == tracker.past_states(DOMAIN)[-4:]

@@ -1,4 +1,5 @@
-"""FastSQLMixin stores and reads conversations exactly as Rasa's SQLTrackerStore does."""
+"""The configured tracker store (privacy store + FastSQLMixin) stores and reads conversations as
+Rasa's SQLTrackerStore does, and keeps a conversation in memory only while it is up to date."""
 
 import sqlite3
 
@@ -7,7 +8,7 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 
-from leercoach.dialogue.tracker_store import FastSQLTrackerStore
+from leercoach.privacy.tracker_store import PrivateSQLTrackerStore as FastSQLTrackerStore
 from leercoach.settings import PROJECT_ROOT
 
 DOMAIN = Domain.load(PROJECT_ROOT / "domain.yml")
@@ -60,7 +61,10 @@ async def test_a_conversation_survives_a_restart_and_continues_without_duplicate
 
 
 async def test_two_servers_taking_turns_on_one_conversation_lose_nothing(tmp_path):
-    server_a, server_b = store(FastSQLTrackerStore, tmp_path / "c.db"), store(FastSQLTrackerStore, tmp_path / "c.db")
+    server_a, server_b = (
+        store(FastSQLTrackerStore, tmp_path / "c.db"),
+        store(FastSQLTrackerStore, tmp_path / "c.db"),
+    )
     for number in range(4):
         await chat(server_a if number % 2 else server_b, "iemand", 1, start=number)
     events = (await server_a.retrieve("iemand")).events
@@ -96,3 +100,45 @@ async def test_sqlite_runs_in_wal_mode_with_normal_sync(tmp_path, pragma, expect
     await chat(fast, "iemand", 1)
     with fast.engine.connect() as connection:
         assert connection.exec_driver_sql(f"PRAGMA {pragma}").scalar() == expected
+
+
+async def test_the_next_turn_uses_the_tracker_kept_in_memory(tmp_path):
+    fast = store(FastSQLTrackerStore, tmp_path / "c.db")
+    await chat(fast, "iemand", 2)
+    first = await fast.retrieve("iemand")
+    first.update_with_events(turn(2), DOMAIN)
+    await fast.save(first)
+    assert await fast.retrieve("iemand") is first
+
+
+async def test_another_servers_turn_is_read_from_the_database(tmp_path):
+    server_a, server_b = (
+        store(FastSQLTrackerStore, tmp_path / "c.db"),
+        store(FastSQLTrackerStore, tmp_path / "c.db"),
+    )
+    await chat(server_a, "iemand", 1)
+    await chat(server_b, "iemand", 1, start=1)
+    seen_by_a = await server_a.retrieve("iemand")
+    assert [e.text for e in seen_by_a.events if isinstance(e, UserUttered)] == ["bericht 0", "bericht 1"]
+
+
+async def test_a_redacted_turn_is_read_back_redacted(tmp_path):
+    fast = store(FastSQLTrackerStore, tmp_path / "c.db")
+    await chat(fast, "iemand", 1)
+    tracker = await fast.retrieve("iemand")
+    tracker.update_with_events(
+        [UserUttered("bel me op 06-12345678", {"name": "human_handoff", "confidence": 1.0})], DOMAIN
+    )
+    await fast.save(tracker)
+    again = await fast.retrieve("iemand")
+    assert again is not tracker
+    assert "06-12345678" not in again.events[-1].text
+
+
+async def test_an_erased_conversation_is_not_kept(tmp_path):
+    from leercoach.privacy.erasure import erase_conversation
+
+    fast = store(FastSQLTrackerStore, tmp_path / "c.db")
+    await chat(fast, "iemand", 2)
+    erase_conversation(fast.engine, "iemand", actor="test")
+    assert await fast.retrieve("iemand") is None

@@ -12,13 +12,22 @@ training (the window applies only to a loaded model).
 from __future__ import annotations
 
 import copy
+import itertools
 import json
-from typing import Any, Dict, List, Optional, Set, Text
+from typing import Any, Dict, List, Optional, Set, Text, Tuple
 
 from rasa.core.policies.rule_policy import RULES, RULES_FOR_LOOP_UNHAPPY_PATH, RulePolicy
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.core.domain import Domain, State
-from rasa.shared.core.events import ActionExecuted, Event
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActionReverted,
+    ActiveLoop,
+    Event,
+    Restarted,
+    SessionStarted,
+    UserUtteranceReverted,
+)
 from rasa.shared.core.trackers import DialogueStateTracker
 
 
@@ -32,22 +41,48 @@ class _Replay:
         self.replayed = 0  # applied events replayed so far
         self.last: Optional[Event] = None  # the last of them
         self.states: List[State] = []  # states before each of the last ActionExecuted
+        self.seen = 0  # events of the tracker looked at (applied or not)
+        self.last_seen: Optional[Event] = None
+        self.loops: Set[Text] = set()  # names of the loops in the tracker
 
 
 _REPLAYS = "_leercoach_replays"
+# Events that change which earlier events count (Rasa's DialogueStateTracker.applied_events).
+_REWINDING = (Restarted, SessionStarted, ActionReverted, UserUtteranceReverted, ActiveLoop)
 
 
-def _replay_for(tracker: DialogueStateTracker, applied: List[Event], omit_unset_slots: bool) -> _Replay:
+def _added_plainly(tracker: DialogueStateTracker, replay: _Replay) -> Optional[List[Event]]:
+    """The events added since `replay` last looked, if they only add to the applied events
+    (nothing rewinds, no loop action that could undo its earlier steps); else None."""
+    events = tracker.events
+    if not replay.seen or len(events) < replay.seen or events[replay.seen - 1] is not replay.last_seen:
+        return None
+    added = list(itertools.islice(reversed(events), len(events) - replay.seen))[::-1]
+    for event in added:
+        if isinstance(event, _REWINDING) or (
+            isinstance(event, ActionExecuted) and event.action_name in replay.loops
+        ):
+            return None
+    return added
+
+
+def _pending(tracker: DialogueStateTracker, omit_unset_slots: bool) -> Tuple[_Replay, List[Event]]:
+    """The replay of `tracker` and the applied events it has not replayed yet."""
     replays = tracker.__dict__.setdefault(_REPLAYS, {})
-    replay = replays.get(omit_unset_slots)
-    # Still a prefix of the conversation? (Reverted or restarted events end it.)
-    if (
-        replay is None
-        or replay.replayed > len(applied)
-        or (replay.replayed and applied[replay.replayed - 1] is not replay.last)
-    ):
-        replay = replays[omit_unset_slots] = _Replay(tracker)
-    return replay
+    replay = replays.get(omit_unset_slots) or _Replay(tracker)
+    replays[omit_unset_slots] = replay
+    added = _added_plainly(tracker, replay)
+    if added is None:
+        applied = tracker.applied_events()
+        # Still a prefix of the conversation? (Reverted or restarted events end it.)
+        if replay.replayed > len(applied) or (
+            replay.replayed and applied[replay.replayed - 1] is not replay.last
+        ):
+            replay = replays[omit_unset_slots] = _Replay(tracker)
+        added = applied[replay.replayed :]
+        replay.loops = {e.name for e in tracker.events if isinstance(e, ActiveLoop) and e.name}
+    replay.seen, replay.last_seen = len(tracker.events), (tracker.events[-1] if tracker.events else None)
+    return replay, added
 
 
 def recent_states(
@@ -60,9 +95,7 @@ def recent_states(
     def state(prior: DialogueStateTracker) -> State:
         return domain._clean_state(domain.get_active_state(prior, omit_unset_slots=omit_unset_slots))
 
-    applied = tracker.applied_events()
-    replay = _replay_for(tracker, applied, omit_unset_slots)
-    pending = applied[replay.replayed :]
+    replay, pending = _pending(tracker, omit_unset_slots)
     actions_ahead = sum(isinstance(event, ActionExecuted) for event in pending)
     for event in pending:
         if isinstance(event, ActionExecuted):
@@ -71,7 +104,8 @@ def recent_states(
                 replay.states.append(state(replay.tracker))
         replay.tracker.update(event)
     del replay.states[:-window]
-    replay.replayed, replay.last = len(applied), (applied[-1] if applied else None)
+    replay.replayed += len(pending)
+    replay.last = pending[-1] if pending else replay.last
     # Copies: the featurizer edits states in place.
     return copy.deepcopy([*replay.states, state(replay.tracker)][-window:])
 

@@ -70,12 +70,19 @@ def redact_event(data: Dict[str, Any]) -> Dict[str, Any]:
     return data
 
 
+# What Rasa itself puts in a user message's metadata.
+RASA_METADATA = {"model_id", "assistant_id"}
+
+
 def stored_as_is(original: Dict[str, Any], stored: Dict[str, Any]) -> bool:
-    """Redaction found nothing in the event: the row holds what the tracker holds (the empty
-    metadata it drops included)."""
+    """Redaction found nothing in the event: the row holds what the tracker holds, apart from
+    metadata that is dropped unwritten (of a user message only Rasa's own model and assistant
+    id; of a bot message what Rasa keeps of the action's reply, e.g. the response name)."""
+    if original.get("event") == "bot":
+        return {**original, "metadata": {}} == stored
     if original.get("event") == "user":
         parse_data = original.get("parse_data") or {}
-        if original.get("metadata") or parse_data.get("metadata"):
+        if set(original.get("metadata") or {}) - RASA_METADATA or parse_data.get("metadata"):
             return False
         original = {**original, "metadata": {}}
         if parse_data:

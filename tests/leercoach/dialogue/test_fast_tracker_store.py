@@ -142,3 +142,15 @@ async def test_an_erased_conversation_is_not_kept(tmp_path):
     await chat(fast, "iemand", 2)
     erase_conversation(fast.engine, "iemand", actor="test")
     assert await fast.retrieve("iemand") is None
+
+
+async def test_a_turn_with_a_bot_reply_from_an_action_is_kept(tmp_path):
+    from rasa.core.actions.action import create_bot_utterance
+
+    fast = store(FastSQLTrackerStore, tmp_path / "c.db")
+    await chat(fast, "iemand", 1)
+    tracker = await fast.retrieve("iemand")
+    reply = create_bot_utterance({"text": "Hallo!", "buttons": [], "response": None, "recipient_id": "x"})
+    tracker.update_with_events([UserUttered("hoi", {"name": "greet", "confidence": 1.0}), reply], DOMAIN)
+    await fast.save(tracker)
+    assert await fast.retrieve("iemand") is tracker

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from datetime import date
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, Iterable, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
@@ -22,9 +22,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from leercoach.coaching import questions
 from leercoach.coaching.data import load, text
 from leercoach.coaching.goal import GoalAnalysis, analyse_goal, goal_problem, tidy
+from leercoach.coaching.payload import entity_value
 from leercoach.coaching.plan import build_plan, is_plan, no_route_message, plan_messages
 from leercoach.coaching.ranking import ANSWER_FACTORS, RouteScore, rank_routes
 from leercoach.coaching.walk import (
+    CHOICES,
     all_routes_message,
     more_message,
     route_buttons,
@@ -125,11 +127,9 @@ def _latest_confidence(tracker: Tracker) -> float:
     return float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
 
 
-def _entity(tracker: Tracker, name: str) -> Optional[str]:
-    for entity in tracker.latest_message.get("entities") or []:
-        if entity.get("entity") == name and entity.get("value") is not None:
-            return str(entity["value"])
-    return None
+def _entity(tracker: Tracker, name: str, allowed: Iterable[str]) -> Optional[str]:
+    """A payload's entity, only when it is one of the values the buttons offer."""
+    return entity_value(tracker.latest_message.get("entities") or [], name, allowed)
 
 
 def _answering(tracker: Tracker, slot: str) -> bool:
@@ -293,7 +293,7 @@ class ValidateCoachingForm(FormValidationAction):
             return {}
         if self._goes_on(tracker, slot, dispatcher):
             return {slot: None}
-        value = _entity(tracker, slot)
+        value = _entity(tracker, slot, questions.option_values(slot))
         message = tracker.latest_message.get("text") or ""
         if value is None:
             value = questions.interpret(slot, message, _latest_intent(tracker))
@@ -419,7 +419,7 @@ class ActionRouteFeedback(Action):
 
     @staticmethod
     def _choice(tracker: Tracker) -> Optional[str]:
-        chosen = _entity(tracker, "route_choice")
+        chosen = _entity(tracker, "route_choice", CHOICES)
         if chosen:
             return chosen
         intent = _latest_intent(tracker)
@@ -448,8 +448,8 @@ class ActionRouteFeedback(Action):
         rejected = list(tracker.get_slot(REJECTED) or [])
         current = _current_route(ranking, chosen + rejected)
         choice = self._choice(tracker)
-        route = _entity(tracker, "route")
-        if route not in [s.key for s in ranking]:
+        route = _entity(tracker, "route", [s.key for s in ranking])
+        if route is None:
             route = ranking[current].key if current is not None else None
 
         if choice == "skip" or current is None:

@@ -24,9 +24,9 @@ SCENARIOS: Dict[str, load.Scenario] = {
 
 SETUPS = {
     "leercoach-sqlite": ("leercoach", lambda: setups.leercoach("sqlite")),
-    "leercoach-memory": ("leercoach", lambda: setups.leercoach("memory")),
     "stock-sqlite": ("stock", lambda: setups.stock("sqlite")),
     "stock-memory": ("stock", lambda: setups.stock("memory")),
+    "cluster": ("leercoach", setups.cluster),
 }
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 import signal
 import subprocess
@@ -112,19 +113,8 @@ def leercoach(store: str) -> Iterator[Running]:
             "LEERCOACH_RASA_PORT": str(rasa_port),
             "LEERCOACH_WIDGET_PORT": str(widget_port),
         }
-        started = time.monotonic()
-        launcher = subprocess.Popen(
-            [sys.executable, "-m", "leercoach.run", "serve"],
-            cwd=PROJECT_ROOT,
-            env=env,
-            text=True,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        launcher, ready = _launch("serve", env, "Ctrl-C", timeout=600)
         try:
-            _wait_for_line(launcher, "Ctrl-C", timeout=600)
-            ready = time.monotonic() - started
             servers = machine.children(launcher.pid)
             by_name = {_role(pid): pid for pid in servers}
             yield Running(
@@ -136,6 +126,27 @@ def leercoach(store: str) -> Iterator[Running]:
             )
         finally:
             _stop(launcher)
+
+
+def _launch(command: str, env: dict, marker: str, timeout: float):
+    """Starts `python -m leercoach.run <command>`; returns it and the seconds until it printed
+    `marker` (the last line it prints once everything is up)."""
+    started = time.monotonic()
+    launcher = subprocess.Popen(
+        [sys.executable, "-m", "leercoach.run", command],
+        cwd=PROJECT_ROOT,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        _wait_for_line(launcher, marker, timeout=timeout)
+    except BaseException:
+        _stop(launcher)
+        raise
+    return launcher, time.monotonic() - started
 
 
 def _role(pid: int) -> str:
@@ -246,3 +257,43 @@ def _wait_until_up(process: subprocess.Popen, url: str, log: Path, timeout: floa
         except (urllib.error.URLError, OSError):
             time.sleep(0.3)
     raise RuntimeError(f"server not up within {timeout:.0f} s")
+
+
+@contextmanager
+def cluster() -> Iterator[Running]:
+    """`make cluster`'s set-up (nginx, LEERCOACH_CLUSTER_SERVERS Rasa servers, PostgreSQL,
+    Redis), on a free port, with a PostgreSQL database of its own that is dropped afterwards."""
+    import psycopg2
+
+    name = f"leercoach_bench_{secrets.token_hex(4)}"
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="leercoach-bench-cluster-") as folder:
+        os.chmod(folder, 0o755)  # nginx runs as an unprivileged user
+        env = {
+            **child_environment(),
+            "LEERCOACH_CLUSTER_PORT": str(port),
+            "LEERCOACH_CLUSTER_DIR": folder,
+            "LEERCOACH_TRACKER_STORE_URL": f"postgresql://postgres@127.0.0.1:5432/{name}",
+            "LEERCOACH_REDIS_DB": os.environ.get("LEERCOACH_BENCH_REDIS_DB", "7"),
+            "LEERCOACH_PSEUDONYM_KEY": secrets.token_hex(32),
+        }
+        launcher, ready = _launch("cluster", env, "Stoppen", timeout=900)
+        try:
+            by_name: Dict[str, int] = {}
+            for pid in machine.children(launcher.pid):
+                role = _cluster_role(pid)
+                by_name[
+                    role if role not in by_name else f"{role} {sum(k.startswith(role) for k in by_name) + 1}"
+                ] = pid
+            yield Running("make cluster", f"http://127.0.0.1:{port}", by_name, ready)
+        finally:
+            _stop(launcher)
+            admin = psycopg2.connect("postgresql://postgres@127.0.0.1:5432/postgres")
+            admin.autocommit = True
+            admin.cursor().execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            admin.close()
+
+
+def _cluster_role(pid: int) -> str:
+    command = Path(f"/proc/{pid}/cmdline").read_bytes()
+    return "nginx" if b"nginx" in command else _role(pid)

@@ -14,7 +14,7 @@ export PYTHONWARNINGS := ignore
 
 .PHONY: help install venv deps spacy-model browser doctor train run shell validate test \
         test-unit test-conversations test-nlu test-servers eval-nlu eval-privacy privacy-lookups crossval lock clean \
-        purge teams-package cluster cluster-stop nginx review review-user seed-review bench-review
+        purge teams-package cluster cluster-stop nginx review review-user seed-review bench-review bench profile
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -115,6 +115,12 @@ eval-nlu:  ## train on data/ only, parse the holdout, write reports/nlu/
 
 eval-privacy:  ## redaction on the PII corpus: recall, false changes, ms per message; writes reports/privacy/
 	$(PY) -m leercoach.evaluation.privacy
+
+bench: train  ## load test: Leercoach and the stock rasa init bot side by side (~15 min); reports/bench/
+	nice -n 5 $(PY) -m benchmarks
+
+profile: train  ## where a turn's time goes, turns 1-200 of one conversation; reports/profile/
+	$(PY) -m benchmarks.profile
 
 crossval:  ## 5-fold cross-validation on the training data (slow)
 	$(RASA) test nlu --nlu data --config config.yml --cross-validation --folds 5 --out reports/crossval

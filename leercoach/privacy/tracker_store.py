@@ -22,6 +22,7 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from leercoach.dialogue.tracker_store import FastSQLMixin
 from leercoach.privacy import audit
 from leercoach.privacy.erasure import ERASED_MARK, erase_conversation
 from leercoach.privacy.redaction import redact
@@ -69,12 +70,34 @@ def redact_event(data: Dict[str, Any]) -> Dict[str, Any]:
     return data
 
 
+# What Rasa itself puts in a user message's metadata.
+RASA_METADATA = {"model_id", "assistant_id"}
+
+
+def stored_as_is(original: Dict[str, Any], stored: Dict[str, Any]) -> bool:
+    """Redaction found nothing in the event: the row holds what the tracker holds, apart from
+    metadata that is dropped unwritten (of a user message only Rasa's own model and assistant
+    id; of a bot message what Rasa keeps of the action's reply, e.g. the response name)."""
+    if original.get("event") == "bot":
+        return {**original, "metadata": {}} == stored
+    if original.get("event") == "user":
+        parse_data = original.get("parse_data") or {}
+        if set(original.get("metadata") or {}) - RASA_METADATA or parse_data.get("metadata"):
+            return False
+        original = {**original, "metadata": {}}
+        if parse_data:
+            original["parse_data"] = {key: value for key, value in parse_data.items() if key != "metadata"}
+    return original == stored
+
+
 def is_erasure(event: Event) -> bool:
     data = event.as_dict()
     return data.get("event") == "bot" and ERASED_MARK in json.dumps(data.get("data", {}).get("custom") or {})
 
 
-class PrivateSQLTrackerStore(SQLTrackerStore):
+class PrivateSQLTrackerStore(FastSQLMixin, SQLTrackerStore):
+    """FastSQLMixin: reads and saves without the work a turn does not need (leercoach/dialogue)."""
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         audit.ensure_table(self.engine)
@@ -84,8 +107,10 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
             new_events: List[Event] = list(self._additional_events(session, tracker))
         if any(is_erasure(event) for event in new_events):
             erase_conversation(self.engine, tracker.sender_id, actor=audit.EMPLOYEE)
+            self._stored(tracker, verbatim=False)
             return
-        rows = [redact_event(event.as_dict()) for event in new_events]
+        as_they_are = [event.as_dict() for event in new_events]
+        rows = [redact_event(data) for data in as_they_are]
         if self.event_broker is not None:
             for data in rows:
                 self.event_broker.publish({"sender_id": tracker.sender_id, **data})
@@ -102,3 +127,5 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
                     )
                 )
             session.commit()
+        # Redaction changed a row: the next turn reads the rows back instead of this tracker.
+        self._stored(tracker, verbatim=all(map(stored_as_is, as_they_are, rows)))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Iterable, List
 
@@ -82,6 +84,14 @@ def ensure_model(root: Path = PROJECT_ROOT) -> Path:
         "--fixed-model-name",
         target.name[: -len(".tar.gz")],
     ]
+    started = time.monotonic()
     if subprocess.run(command, cwd=root).returncode != 0 or not target.exists():
         raise LaunchError("Training failed; the lines above say why (try `make validate`).")
+    # `make bench` reports how long training took.
+    training_record(target).write_text(json.dumps({"train_seconds": round(time.monotonic() - started, 1)}))
     return target
+
+
+def training_record(model: Path) -> Path:
+    """models/leercoach-<fingerprint>.json beside the model: how long its training took."""
+    return model.with_name(model.name[: -len(".tar.gz")] + ".json")

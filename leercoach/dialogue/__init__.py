@@ -1,0 +1,1 @@
+"""Dialogue management: Rasa policies tuned for Leercoach (see policies.py)."""

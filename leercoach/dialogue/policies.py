@@ -1,0 +1,171 @@
+"""RulePolicy whose cost per prediction does not grow with the conversation.
+
+Rasa's RulePolicy turns the WHOLE conversation into dialogue states for every prediction
+(three or four per turn) and then checks every rule against every state, although a rule
+can only look back as many states as it is long. Turn 160 of a conversation cost three times
+turn 20 (see README, "Snelheid"). This subclass, used in config.yml, gives the rules exactly
+the states they can see: the last `window` states, where `window` is one more than the
+longest rule, and stops checking a rule once past its length. Same predictions, same
+training (the window applies only to a loaded model).
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import json
+from typing import Any, Dict, List, Optional, Set, Text, Tuple
+
+from rasa.core.policies.rule_policy import RULES, RULES_FOR_LOOP_UNHAPPY_PATH, RulePolicy
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.shared.core.domain import Domain, State
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActionReverted,
+    ActiveLoop,
+    Event,
+    Restarted,
+    SessionStarted,
+    UserUtteranceReverted,
+)
+from rasa.shared.core.trackers import DialogueStateTracker
+
+
+class _Replay:
+    """A conversation replayed up to some event, with the states of its last turns. Kept on the
+    tracker, so the next prediction (and, with the tracker store's memory, the next turn)
+    replays only the events added since."""
+
+    def __init__(self, tracker: DialogueStateTracker) -> None:
+        self.tracker = tracker.init_copy()
+        self.replayed = 0  # applied events replayed so far
+        self.last: Optional[Event] = None  # the last of them
+        self.states: List[State] = []  # states before each of the last ActionExecuted
+        self.seen = 0  # events of the tracker looked at (applied or not)
+        self.last_seen: Optional[Event] = None
+        self.loops: Set[Text] = set()  # names of the loops in the tracker
+
+
+_REPLAYS = "_leercoach_replays"
+# Events that change which earlier events count (Rasa's DialogueStateTracker.applied_events).
+_REWINDING = (Restarted, SessionStarted, ActionReverted, UserUtteranceReverted, ActiveLoop)
+
+
+def _added_plainly(tracker: DialogueStateTracker, replay: _Replay) -> Optional[List[Event]]:
+    """The events added since `replay` last looked, if they only add to the applied events
+    (nothing rewinds, no loop action that could undo its earlier steps); else None."""
+    events = tracker.events
+    if not replay.seen or len(events) < replay.seen or events[replay.seen - 1] is not replay.last_seen:
+        return None
+    added = list(itertools.islice(reversed(events), len(events) - replay.seen))[::-1]
+    for event in added:
+        if isinstance(event, _REWINDING) or (
+            isinstance(event, ActionExecuted) and event.action_name in replay.loops
+        ):
+            return None
+    return added
+
+
+def _pending(tracker: DialogueStateTracker, omit_unset_slots: bool) -> Tuple[_Replay, List[Event]]:
+    """The replay of `tracker` and the applied events it has not replayed yet."""
+    replays = tracker.__dict__.setdefault(_REPLAYS, {})
+    replay = replays.get(omit_unset_slots) or _Replay(tracker)
+    replays[omit_unset_slots] = replay
+    added = _added_plainly(tracker, replay)
+    if added is None:
+        applied = tracker.applied_events()
+        # Still a prefix of the conversation? (Reverted or restarted events end it.)
+        if replay.replayed > len(applied) or (
+            replay.replayed and applied[replay.replayed - 1] is not replay.last
+        ):
+            replay = replays[omit_unset_slots] = _Replay(tracker)
+        added = applied[replay.replayed :]
+        replay.loops = {e.name for e in tracker.events if isinstance(e, ActiveLoop) and e.name}
+    replay.seen, replay.last_seen = len(tracker.events), (tracker.events[-1] if tracker.events else None)
+    return replay, added
+
+
+def recent_states(
+    tracker: DialogueStateTracker, domain: Domain, window: int, omit_unset_slots: bool = False
+) -> List[State]:
+    """The last `window` entries of `tracker.past_states(domain)` (RulePolicy's arguments:
+    no rule-only turns hidden), without building the states of the turns before them and
+    without replaying the events that an earlier call already replayed."""
+
+    def state(prior: DialogueStateTracker) -> State:
+        return domain._clean_state(domain.get_active_state(prior, omit_unset_slots=omit_unset_slots))
+
+    replay, pending = _pending(tracker, omit_unset_slots)
+    actions_ahead = sum(isinstance(event, ActionExecuted) for event in pending)
+    for event in pending:
+        if isinstance(event, ActionExecuted):
+            actions_ahead -= 1
+            if actions_ahead < window:  # a state the window can still reach
+                replay.states.append(state(replay.tracker))
+        replay.tracker.update(event)
+    del replay.states[:-window]
+    replay.replayed += len(pending)
+    replay.last = pending[-1] if pending else replay.last
+    # Copies: the featurizer edits states in place.
+    return copy.deepcopy([*replay.states, state(replay.tracker)][-window:])
+
+
+class _RecentPast:
+    """A tracker as the featurizer sees it: only its last `window` states."""
+
+    def __init__(self, tracker: DialogueStateTracker, window: int) -> None:
+        self._tracker, self._window = tracker, window
+
+    def past_states(
+        self,
+        domain: Domain,
+        omit_unset_slots: bool = False,
+        ignore_rule_only_turns: bool = False,
+        rule_only_data: Optional[Dict[Text, Any]] = None,
+    ) -> List[State]:
+        if ignore_rule_only_turns:  # not RulePolicy's case; keep Rasa's full computation
+            return self._tracker.past_states(domain, omit_unset_slots, ignore_rule_only_turns, rule_only_data)
+        return recent_states(self._tracker, domain, self._window, omit_unset_slots)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._tracker, name)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
+class RecentRulePolicy(RulePolicy):
+    """RulePolicy that only featurises the states its rules can see."""
+
+    def __init__(self, *args: Any, lookup: Optional[Dict] = None, **kwargs: Any) -> None:
+        super().__init__(*args, lookup=lookup, **kwargs)
+        # Only a loaded model has its rules; while training, Rasa's own behaviour.
+        self._rule_states: Dict[Text, List[State]] = {}
+        self._window: Optional[int] = None
+        if lookup:
+            keys = [*self.lookup.get(RULES, {}), *self.lookup.get(RULES_FOR_LOOP_UNHAPPY_PATH, {})]
+            self._rule_states = {key: json.loads(key) for key in keys}
+            self._window = 1 + max((len(states) for states in self._rule_states.values()), default=0)
+
+    def _prediction_states(
+        self,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+        use_text_for_last_user_input: bool = False,
+        rule_only_data: Optional[Dict[Text, Any]] = None,
+    ) -> List[State]:
+        if self._window is not None:
+            tracker = _RecentPast(tracker, self._window)
+        return super()._prediction_states(tracker, domain, use_text_for_last_user_input, rule_only_data)
+
+    def _rule_key_to_state(self, rule_key: Text) -> List[State]:
+        # Parsed once at load instead of once per rule, state and prediction.
+        states = self._rule_states.get(rule_key)
+        return json.loads(rule_key) if states is None else states
+
+    def _get_possible_keys(self, lookup: Dict[Text, Text], states: List[State]) -> Set[Text]:
+        if self._window is None:
+            return super()._get_possible_keys(lookup, states)
+        possible = set(lookup)
+        # A rule is settled once the states checked are as many as it is long: stop there.
+        for index, state in enumerate(reversed(states[-self._window :])):
+            possible = {key for key in possible if self._is_rule_applicable(key, index, state)}
+        return possible

@@ -13,7 +13,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONWARNINGS := ignore
 
 .PHONY: help install venv deps spacy-model browser doctor train run shell validate test \
-        test-unit test-conversations test-nlu test-servers eval-nlu crossval lock clean
+        test-unit test-conversations test-nlu test-servers eval-nlu crossval lock clean purge
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -81,6 +81,9 @@ test-nlu: train  ## holdout accuracy and out-of-scope rejection above the thresh
 
 test-servers: train  ## make run and the chat widget (headless Chromium) against real servers
 	$(PY) -m pytest -m servers -q
+
+purge:  ## delete conversations past the retention period (LEERCOACH_RETENTION_DAYS, default 180)
+	$(PY) -m leercoach.privacy purge
 
 eval-nlu:  ## train on data/ only, parse the holdout, write reports/nlu/
 	$(PY) -m leercoach.evaluation.nlu --report reports/nlu

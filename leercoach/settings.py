@@ -1,12 +1,13 @@
 """Settings that differ per company or installation, read from the environment.
 
 One place for each: the HR contact (used in answers and the privacy text), the
-retention period, the fallback thresholds (read from config.yml, where Rasa reads them).
+retention period, the fallback thresholds (read from config.yml, where Rasa reads them),
+and what the redaction must recognise as the company's own staff numbers and departments.
 """
-
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +19,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Shown until a company sets LEERCOACH_HR_CONTACT; clearly a placeholder address.
 DEFAULT_HR_CONTACT = "hr@bedrijf.example"
 DEFAULT_RETENTION_DAYS = 180
+# Staff numbers like P123456; every company sets its own with LEERCOACH_STAFF_NUMBER_PATTERN.
+DEFAULT_STAFF_NUMBER_PATTERN = r"P\d{5,7}"
 
 
 def hr_contact() -> str:
@@ -28,6 +31,29 @@ def hr_contact() -> str:
 def retention_days() -> int:
     raw = os.environ.get("LEERCOACH_RETENTION_DAYS", "").strip()
     return int(raw) if raw.isdigit() and int(raw) > 0 else DEFAULT_RETENTION_DAYS
+
+
+def staff_number_pattern() -> "re.Pattern[str]":
+    """The company's staff number format (LEERCOACH_STAFF_NUMBER_PATTERN, a regular expression).
+
+    Matched case-insensitively and only as a whole word. A pattern that does not compile or
+    that matches the empty string is a configuration error: it raises ValueError naming the
+    setting, so a server refuses to start rather than let staff numbers through.
+    """
+    raw = os.environ.get("LEERCOACH_STAFF_NUMBER_PATTERN", "").strip() or DEFAULT_STAFF_NUMBER_PATTERN
+    try:
+        pattern = re.compile(rf"(?<!\w)(?:{raw})(?!\w)", re.IGNORECASE)
+    except re.error as error:
+        raise ValueError(f"LEERCOACH_STAFF_NUMBER_PATTERN={raw!r} is not a valid regular expression: {error}") from None
+    if pattern.fullmatch(""):
+        raise ValueError(f"LEERCOACH_STAFF_NUMBER_PATTERN={raw!r} matches the empty string")
+    return pattern
+
+
+def departments() -> tuple:
+    """The company's own department names (LEERCOACH_DEPARTMENTS, comma separated), redacted as [AFDELING]."""
+    raw = os.environ.get("LEERCOACH_DEPARTMENTS", "")
+    return tuple(dict.fromkeys(name.strip() for name in raw.split(",") if name.strip()))
 
 
 def text_values() -> dict:

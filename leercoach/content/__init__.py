@@ -9,7 +9,7 @@ from __future__ import annotations
 import string
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Set
+from typing import Any, Dict, Sequence, Set
 
 import yaml
 
@@ -33,8 +33,12 @@ def load_answers() -> Dict[str, Any]:
 
 
 @lru_cache(maxsize=1)
+def _load_privacy_file() -> Dict[str, Any]:
+    return _read_sections(PRIVACY_FILE, "privacy", "pii_kinds", "erasure", "export")
+
+
 def _load_privacy() -> Dict[str, str]:
-    return _read_sections(PRIVACY_FILE, "privacy")["privacy"]
+    return _load_privacy_file()["privacy"]
 
 
 def answer(key: str) -> Dict[str, str]:
@@ -63,6 +67,23 @@ def privacy_text(part: str = "full", **values: Any) -> str:
     if part not in privacy:
         raise KeyError(f"no privacy text '{part}' in {PRIVACY_FILE}")
     return fill(privacy[part], what=f"privacy text '{part}'", **values)
+
+
+def privacy_message(section: str, name: str, **values: Any) -> str:
+    """A chat message of the privacy file (``erasure`` or ``export``), placeholders filled."""
+    texts = _load_privacy_file()[section]
+    if name not in texts:
+        raise KeyError(f"no privacy message '{section}.{name}' in {PRIVACY_FILE}")
+    return fill(texts[name].strip(), what=f"privacy message '{section}.{name}'", **values)
+
+
+def pii_notice(kinds: Sequence[str]) -> str:
+    """The line an answer begins with when personal data was taken out of the message."""
+    data = _load_privacy_file()
+    names = list(dict.fromkeys(data["pii_kinds"].get(kind, data["fallback_kind"]) for kind in kinds))
+    names = names or [data["fallback_kind"]]
+    removed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {data['and_word']} {names[-1]}"
+    return fill(data["removed_notice"], what="privacy text 'removed_notice'", removed=removed)
 
 
 def fill(template: str, what: str = "text", **values: Any) -> str:

@@ -40,11 +40,15 @@ class Parsed:
         return top
 
 
-def parse_holdout(model: Path, holdout: Path = HOLDOUT) -> List[Parsed]:
+def parse_holdout(model: Path, holdout: Path = HOLDOUT, redacted: bool = True) -> List[Parsed]:
+    """Parses every holdout message as the NLU meets it in production: redacted by the privacy
+    boundary first (``redacted=False`` measures the raw text, for comparison)."""
     from rasa.core.agent import Agent
     from rasa.shared.nlu.training_data.loading import load_data
     from rasa.utils.common import configure_logging_and_warnings
     from rasa.utils.log_utils import configure_structlog
+
+    from leercoach.privacy.redaction import redact
 
     configure_logging_and_warnings(logging.WARNING)
     configure_structlog(logging.WARNING)  # no debug line per parsed message
@@ -54,7 +58,8 @@ def parse_holdout(model: Path, holdout: Path = HOLDOUT) -> List[Parsed]:
     async def parse_all() -> List[Parsed]:
         parsed = []
         for example in examples:
-            result = await agent.parse_message(example.get("text"))
+            text = example.get("text")
+            result = await agent.parse_message(redact(text).text if redacted else text)
             ranking = [
                 (r["name"], r["confidence"]) for r in result["intent_ranking"] if r["name"] != "nlu_fallback"
             ]
@@ -134,6 +139,9 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--report", default=str(PROJECT_ROOT / "reports" / "nlu"))
     parser.add_argument("--check", action="store_true", help="fail below the accuracy thresholds")
+    parser.add_argument(
+        "--raw", action="store_true", help="parse the holdout unredacted (production redacts first)"
+    )
     args = parser.parse_args(argv)
     try:
         model = ensure_model()
@@ -141,11 +149,13 @@ def main(argv=None) -> int:
         print(f"leercoach: {problem}", file=sys.stderr)
         return 1
     thresholds = settings.fallback_thresholds()
-    parsed = parse_holdout(model)
+    parsed = parse_holdout(model, redacted=not args.raw)
     out = Path(args.report)
     summary = write_report(parsed, thresholds.threshold, thresholds.ambiguity_threshold, out)
     accuracy, rejection = summary["top1_accuracy_in_scope"], summary["out_of_scope_rejection"]
-    print(f"Holdout: {len(parsed)} messages, model {model.name}")
+    print(
+        f"Holdout: {len(parsed)} messages ({'raw' if args.raw else 'redacted, as in production'}), model {model.name}"
+    )
     print(f"Top-1 accuracy (in scope): {accuracy:.3f}  (minimum {MIN_ACCURACY})")
     print(f"Out-of-scope rejected:     {rejection:.3f}  (minimum {MIN_OOS_REJECTION})")
     print(f"Reports: {out}/report.json, confusion_matrix.png, misclassified.txt, thresholds.txt")

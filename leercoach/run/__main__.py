@@ -16,6 +16,8 @@ import sys
 import time
 from pathlib import Path
 
+from leercoach.privacy.pseudonym import ensure_local_key
+from leercoach.run import daily_purge
 from leercoach.run.model import LaunchError, ensure_model
 from leercoach.run.servers import Servers, action_port, child_environment, ensure_port_free, python_module
 from leercoach.settings import PROJECT_ROOT
@@ -42,10 +44,26 @@ def _stop_on_termination() -> None:
     signal.signal(signal.SIGHUP, interrupt)
 
 
+def prepare_privacy() -> None:
+    """A first run needs no set-up: a local pseudonym key (unless LEERCOACH_PSEUDONYM_KEY is
+    set), and conversations past the retention period go before anything starts."""
+    if not os.environ.get("LEERCOACH_PSEUDONYM_KEY"):
+        ensure_local_key()
+    try:
+        print(daily_purge.purge_once(ENDPOINTS))
+    except Exception as problem:  # the store is checked again by the servers; say it once here
+        raise LaunchError(f"De gespreksopslag in {ENDPOINTS.name} is niet bereikbaar: {problem}") from None
+
+
 def start_action_server(servers: Servers) -> int:
     port = action_port(ENDPOINTS)
     ensure_port_free(port, "actieserver; de poort staat in endpoints.yml")
-    server = servers.start("actieserver", python_module("rasa", "run", "actions", "--port", str(port)))
+    # The action server reads the same store for "download mijn gesprek".
+    server = servers.start(
+        "actieserver",
+        python_module("rasa", "run", "actions", "--port", str(port)),
+        extra_env={"LEERCOACH_ENDPOINTS": str(ENDPOINTS)},
+    )
     servers.wait_until_up(server, f"http://127.0.0.1:{port}/health", timeout=120)
     return port
 
@@ -64,8 +82,10 @@ def serve() -> None:
         "LEERCOACH_ALLOWED_ORIGINS", f"http://localhost:{widget_port} http://127.0.0.1:{widget_port}"
     ).split()
 
+    prepare_privacy()
     servers = Servers()
     _stop_on_termination()
+    purger = daily_purge.DailyPurge(ENDPOINTS)
     try:
         start_action_server(servers)
         rasa = servers.start(
@@ -101,6 +121,7 @@ def serve() -> None:
         print()
         print(f"Leercoach draait. Open de intranetdemo met de chatwidget: http://localhost:{widget_port}/")
         print(f"REST-kanaal:  POST http://localhost:{rasa_port}/webhooks/rest/webhook")
+        purger.start()
         print(f"Logs: {servers.running[0].log.parent}   Stoppen: Ctrl-C")
         while (stopped := servers.first_exited()) is None:
             time.sleep(1)
@@ -108,11 +129,13 @@ def serve() -> None:
     except KeyboardInterrupt:
         print("\nLeercoach stopt …")
     finally:
+        purger.stop()
         servers.stop_all()
 
 
 def shell() -> None:
     model = ensure_model()
+    prepare_privacy()
     servers = Servers()
     _stop_on_termination()
     try:

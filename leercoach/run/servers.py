@@ -20,7 +20,8 @@ import yaml
 from leercoach.run.model import LaunchError
 from leercoach.settings import PROJECT_ROOT
 
-LOG_DIR = PROJECT_ROOT / ".leercoach" / "logs"
+# The servers' logs (LEERCOACH_LOG_DIR to put them elsewhere, e.g. a test's own folder).
+LOG_DIR = Path(os.environ.get("LEERCOACH_LOG_DIR") or PROJECT_ROOT / ".leercoach" / "logs")
 
 
 def child_environment() -> dict:

@@ -113,7 +113,7 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
     endpoints = work / "endpoints.yml"
     endpoints.write_text(
         f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
-        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {db}\n",
+        f"tracker_store:\n  type: leercoach.privacy.tracker_store.PrivateSQLTrackerStore\n  dialect: sqlite\n  db: {db}\n",
         encoding="utf-8",
     )
     proxy, balancer = load_balancer.start(rasa_servers)
@@ -148,7 +148,11 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
         )
 
     try:
-        actions = group.start("actions", [python, "-m", "rasa", "run", "actions", "--port", str(action_port)])
+        actions = group.start(
+            "actions",
+            [python, "-m", "rasa", "run", "actions", "--port", str(action_port)],
+            extra_env={"LEERCOACH_ENDPOINTS": str(endpoints)},
+        )
         page = group.start(
             "widget-server",
             [

@@ -55,7 +55,8 @@
       "De Leercoach is nu niet bereikbaar. Je bericht is niet verstuurd. Probeer het zo opnieuw.",
     unreachableKept: "Wat je typte staat nog in het invoerveld.",
     retry: "Opnieuw proberen",
-    busy: "Even geduld: de Leercoach is nog bezig met je vorige bericht."
+    busy: "Even geduld: de Leercoach is nog bezig met je vorige bericht.",
+    download: "Download je gesprek"
   };
 
   // ---------------------------------------------------------------- helpers
@@ -659,7 +660,20 @@
       .then(function (replies) {
         if (userMessage) self.state.messages.push(userMessage);
         var firstNew = pendingNode;
+        var erased = false;
+        var thisTurn = [];
         replies.forEach(function (reply) {
+          var custom = reply && reply.custom && typeof reply.custom === "object" ? reply.custom : null;
+          if (custom) {
+            // The server's privacy actions: the conversation is gone, or here is its export.
+            if (custom.leercoach === "conversation_erased") erased = true;
+            else if (custom.leercoach === "conversation_export" && typeof custom.content === "string") {
+              var download = self.downloadNode(custom);
+              self.log.appendChild(download);
+              firstNew = firstNew || download;
+            }
+            return;
+          }
           if (!reply || (typeof reply.text !== "string" && !Array.isArray(reply.buttons))) return;
           var botMessage = { from: "bot", text: reply.text || "" };
           if (Array.isArray(reply.buttons)) {
@@ -672,12 +686,14 @@
               });
           }
           self.state.messages.push(botMessage);
+          thisTurn.push(botMessage);
           if (botMessage.text) {
             var node = self.messageNode(botMessage);
             self.log.appendChild(node);
             firstNew = firstNew || node;
           }
         });
+        if (erased) self.forgetConversation(thisTurn);
         self.save();
         self.showAlert(""); // e.g. the "even geduld" note from a send while this one ran
         self.renderQuickReplies();
@@ -732,6 +748,25 @@
       .finally(function () {
         if (timer) clearTimeout(timer);
       });
+  };
+
+  // After an erasure: a new id, and of the old conversation this browser keeps only the
+  // confirmation that it was erased.
+  LeercoachWidget.prototype.forgetConversation = function (confirmation) {
+    this.state.sender = newSenderId();
+    this.state.messages = confirmation.map(function (message) {
+      return { from: message.from, text: message.text };
+    });
+  };
+
+  // The employee's own stored conversation as a file; made in the browser, never stored.
+  LeercoachWidget.prototype.downloadNode = function (custom) {
+    var name = typeof custom.filename === "string" && /^[\w.-]{1,80}$/.test(custom.filename)
+      ? custom.filename
+      : "leercoach-gesprek.txt";
+    var url = URL.createObjectURL(new Blob([custom.content], { type: "text/plain;charset=utf-8" }));
+    var link = el("a", { href: url, download: name, className: "lc-download", text: this.strings.download + " (" + name + ")" });
+    return el("div", { className: "lc-message lc-message--bot" }, [el("div", { className: "lc-bubble" }, [link])]);
   };
 
   // A fresh pseudonymous id: the server sees a new conversation, the old one keeps no link to it.

@@ -212,7 +212,11 @@ def test_every_route_has_all_texts_in_b1_length():
 
 
 def test_the_rules_answer_every_interruption_the_form_can_reject():
-    rules = yaml.safe_load((PROJECT_ROOT / "data" / "rules" / "coaching.yml").read_text())["rules"]
+    rules = [
+        rule
+        for path in sorted((PROJECT_ROOT / "data" / "rules").glob("*.yml"))
+        for rule in yaml.safe_load(path.read_text())["rules"]
+    ]
     during_form = {
         step["intent"]
         for rule in rules

@@ -5,32 +5,23 @@ a list shown by one server is referred to ("de tweede") on the other, as behind 
 """
 
 import sys
-import uuid
 
 import pytest
 
 from leercoach import content
+from leercoach.privacy.pseudonym import pseudonym
 from leercoach.run.model import model_path
 from leercoach.run.servers import Servers
 from leercoach.settings import PROJECT_ROOT
-from tests.support import free_port, say
+from tests.support import free_port, postgres_database, say
 
 pytestmark = pytest.mark.servers
-
-POSTGRES = "postgresql://postgres@127.0.0.1:5432"
 
 
 @pytest.fixture(scope="module")
 def database():
-    import psycopg2
-
-    name = f"leercoach_test_{uuid.uuid4().hex[:8]}"
-    admin = psycopg2.connect(f"{POSTGRES}/postgres")
-    admin.autocommit = True
-    admin.cursor().execute(f"CREATE DATABASE {name}")
-    yield f"{POSTGRES}/{name}"
-    admin.cursor().execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    admin.close()
+    with postgres_database() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +39,12 @@ def two_rasa_servers(database):
     ports = []
     try:
         actions = servers.start(
-            "test action server", [sys.executable, "-m", "rasa", "run", "actions", "--port", str(action_port)]
+            "test action server",
+            [sys.executable, "-m", "rasa", "run", "actions", "--port", str(action_port)],
+            extra_env={
+                **production_env,
+                "LEERCOACH_ENDPOINTS": str(PROJECT_ROOT / "endpoints.production.yml"),
+            },
         )
         servers.wait_until_up(actions, f"http://127.0.0.1:{action_port}/health", timeout=120)
         for name in ("test rasa A", "test rasa B"):
@@ -83,13 +79,55 @@ def test_a_list_shown_by_one_server_is_continued_on_the_other(two_rasa_servers):
     assert content.answer("route_samen_leren")["text"].strip()[:30] in replies[0]["text"]
 
 
-def test_the_conversation_is_stored_in_postgresql(two_rasa_servers, database):
+def stored_rows(database, sender_id=None):
     import psycopg2
 
-    say(two_rasa_servers[0], "employee-2", "hallo")
     with psycopg2.connect(database) as connection:
         cursor = connection.cursor()
-        cursor.execute(
-            "SELECT count(*) FROM events WHERE sender_id = %s AND type_name = 'user'", ("employee-2",)
-        )
-        assert cursor.fetchone()[0] == 1
+        if sender_id is None:
+            cursor.execute("SELECT sender_id, type_name, intent_name, action_name, data FROM events")
+        else:
+            cursor.execute(
+                "SELECT sender_id, type_name, intent_name, action_name, data FROM events WHERE sender_id = %s",
+                (sender_id,),
+            )
+        return cursor.fetchall()
+
+
+def test_the_conversation_is_stored_in_postgresql_under_its_pseudonym(two_rasa_servers, database):
+    say(two_rasa_servers[0], "employee-2", "hallo")
+    rows = stored_rows(database, pseudonym("rest", "employee-2"))
+    assert [row[1] for row in rows].count("user") == 1
+    assert stored_rows(database, "employee-2") == []
+
+
+PII = {
+    "06-12345678": "Mijn nummer is 06-12345678, bel me maar.",
+    "jan.jansen@acme.nl": "Mail me op jan.jansen@acme.nl over een cursus",
+    "NL91ABNA0417164300": "Mijn rekening is NL91ABNA0417164300 voor de declaratie",
+}
+
+
+def test_personal_data_never_reaches_postgresql_and_the_employee_is_told(two_rasa_servers, database):
+    for number, message in enumerate(PII.values()):
+        replies = say(two_rasa_servers[number % 2], "employee-pii", message)
+        assert replies[0]["text"].startswith("Je bericht bevatte ")
+    everything = repr(stored_rows(database))
+    for secret in PII:
+        assert secret not in everything
+    assert "employee-pii" not in everything
+
+
+def test_export_and_erasure_work_across_two_servers(two_rasa_servers, database):
+    server_a, server_b = two_rasa_servers
+    conversation = pseudonym("rest", "employee-erase")
+    say(server_a, "employee-erase", "wat is een leercultuur?")
+    exported = say(server_b, "employee-erase", "download mijn gesprek")
+    export = next(r["custom"] for r in exported if "custom" in r)
+    assert "wat is een leercultuur?" in export["content"] and conversation in exported[0]["text"]
+
+    asked = say(server_a, "employee-erase", "verwijder mijn gegevens")
+    assert [b["payload"] for b in asked[0]["buttons"]] == ["/affirm", "/deny"]
+    done = say(server_b, "employee-erase", "/affirm")
+    assert any(r.get("custom", {}).get("leercoach") == "conversation_erased" for r in done)
+    assert stored_rows(database, conversation) == []

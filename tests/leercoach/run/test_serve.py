@@ -23,7 +23,7 @@ def launcher_env(tmp_path, rasa_port, widget_port, action_port):
     endpoints = tmp_path / "endpoints.yml"
     endpoints.write_text(
         f'action_endpoint:\n  url: "http://localhost:{action_port}/webhook"\n'
-        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tmp_path / 'conversations.db'}\n"
+        f"tracker_store:\n  type: leercoach.privacy.tracker_store.PrivateSQLTrackerStore\n  dialect: sqlite\n  db: {tmp_path / 'conversations.db'}\n"
     )
     return {
         **os.environ,

@@ -1,5 +1,6 @@
 """The demo/static server of the chat widget (python -m leercoach.widget.server)."""
 
+import html
 import socket
 import subprocess
 import sys
@@ -9,6 +10,7 @@ import urllib.request
 
 import pytest
 
+from leercoach import content
 from leercoach.settings import PROJECT_ROOT
 from leercoach.widget.server import DemoSite, make_server, text_to_html
 
@@ -42,7 +44,7 @@ def test_demo_page_embeds_the_widget_with_one_script_tag(site_url):
     assert 'data-server="http://localhost:5005"' in page
     assert 'data-privacy-url="/privacy"' in page
     # The short privacy notice from the content files, as an attribute value.
-    assert 'data-privacy-text="Leercoach bewaart dit gesprek zonder je naam.' in page
+    assert f'data-privacy-text="{html.escape(content.privacy_text("short"), quote=True)}"' in page
 
 
 def test_demo_page_only_lets_the_widget_talk_to_rasa(site_url):
@@ -55,7 +57,7 @@ def test_demo_page_only_lets_the_widget_talk_to_rasa(site_url):
 def test_privacy_page_shows_the_full_text_with_the_configured_values(site_url):
     status, _, page = get(site_url + "/privacy")
     assert status == 200
-    assert "We bewaren een gesprek 90 dagen." in page
+    assert "90 dagen na je laatste bericht" in page
     assert "Team HR &lt;hr@noordhaven.example&gt;" in page
     assert "<h2>Wat bewaren we?</h2>" in page
     assert "{" not in page, "no placeholder is left unfilled"

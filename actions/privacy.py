@@ -1,0 +1,99 @@
+"""The employee's own data in the chat: see or download it, and erase it."""
+
+from functools import lru_cache
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from leercoach.content import privacy_message
+from leercoach.privacy import audit
+from leercoach.privacy.erasure import ERASED_MARK
+from leercoach.privacy.export import build_export, filename, summary, transcript
+from leercoach.privacy.store import conversation_events, engine_from_endpoints
+
+# Channels that show a download (the intranet widget); elsewhere the transcript is a message.
+DOWNLOAD_CHANNELS = {"rest"}
+EXPORT_MARK = "conversation_export"
+
+
+@lru_cache(maxsize=1)
+def _store():
+    return engine_from_endpoints()
+
+
+def _pause_coaching(tracker: Tracker) -> List[Dict[Text, Any]]:
+    return [ActiveLoop(None), SlotSet("requested_slot", None)] if tracker.active_loop.get("name") else []
+
+
+class ActionAskErasure(Action):
+    def name(self) -> Text:
+        return "action_ask_erasure"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(
+            text=privacy_message("erasure", "confirm"),
+            buttons=[
+                {"title": privacy_message("erasure", "confirm_yes"), "payload": "/affirm"},
+                {"title": privacy_message("erasure", "confirm_no"), "payload": "/deny"},
+            ],
+        )
+        return _pause_coaching(tracker)
+
+
+class ActionEraseConversation(Action):
+    """Replies with the erasure mark; the tracker store deletes the whole conversation when it
+    saves this turn (see leercoach.privacy.tracker_store), and the widget starts a new id."""
+
+    def name(self) -> Text:
+        return "action_erase_conversation"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(
+            text=privacy_message("erasure", "done"), json_message={"leercoach": ERASED_MARK}
+        )
+        return []
+
+
+class ActionCancelErasure(Action):
+    def name(self) -> Text:
+        return "action_cancel_erasure"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        paused = tracker.get_slot("coaching_phase") in ("questions", "routes")
+        dispatcher.utter_message(
+            text=privacy_message("erasure", "cancelled_resume" if paused else "cancelled")
+        )
+        return []
+
+
+class ActionExportConversation(Action):
+    def name(self) -> Text:
+        return "action_export_conversation"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        engine = _store()
+        export = build_export(tracker.sender_id, conversation_events(engine, tracker.sender_id))
+        dispatcher.utter_message(text=summary(export))
+        if export.turns:
+            text = transcript(export)
+            if tracker.get_latest_input_channel() in DOWNLOAD_CHANNELS:
+                dispatcher.utter_message(
+                    text=privacy_message("export", "download_intro"),
+                    json_message={"leercoach": EXPORT_MARK, "filename": filename(), "content": text},
+                )
+            else:
+                dispatcher.utter_message(text=f"{privacy_message('export', 'message_intro')}\n\n{text}")
+        audit.record(
+            engine, "export", actor=audit.EMPLOYEE, conversation=tracker.sender_id, count=len(export.turns)
+        )
+        return []

@@ -1,0 +1,77 @@
+"""The REST channel of the intranet widget, at Rasa's own path ``/webhooks/rest/webhook``.
+
+Rasa's ``RestInput`` stores the browser's sender id and the message as they arrive and logs
+the text when a turn fails; this one passes both through the privacy boundary first, ignores
+metadata and channel names sent by the client, and never logs message text. Replies are
+collected and returned in the HTTP response, so they reach the right browser whatever id is
+stored.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from typing import Any, Awaitable, Callable, Dict, List
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput as RasaRestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from leercoach import content
+from leercoach.privacy import boundary
+from leercoach.privacy.pseudonym import check_key
+
+logger = logging.getLogger(__name__)
+
+
+class RestInput(RasaRestInput):
+    @classmethod
+    def name(cls) -> str:
+        return "rest"
+
+    @classmethod
+    def from_credentials(cls, credentials: Dict[str, Any]) -> RestInput:
+        check_key()  # no pseudonym key: refuse to start, rather than fail at the first message
+        boundary.warm_up()
+        return cls()
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint("leercoach_rest_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            body = request.json if isinstance(request.json, dict) else {}
+            sender, text = body.get("sender"), body.get("message")
+            if not isinstance(sender, str) or not sender.strip():
+                return response.json({"error": "sender (een tekst) ontbreekt"}, status=400)
+            incoming = boundary.incoming(self.name(), sender, text if isinstance(text, str) else "")
+            collector = CollectingOutputChannel()
+            try:
+                await on_new_message(
+                    UserMessage(incoming.text, collector, incoming.sender_id, input_channel=self.name())
+                )
+            except Exception as problem:
+                # Frames and type only: an exception's message could quote the text.
+                logger.error(
+                    "REST turn failed: %s\n%s",
+                    type(problem).__name__,
+                    "".join(traceback.format_tb(problem.__traceback__)),
+                )
+                collector.messages.append(
+                    {"recipient_id": incoming.sender_id, "text": content.message("server_error")}
+                )
+            return response.json(_with_notice(incoming, collector.messages))
+
+        return webhook
+
+
+def _with_notice(incoming: boundary.Incoming, messages: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    if incoming.notice is None:
+        return messages
+    return [{"recipient_id": incoming.sender_id, "text": incoming.notice}, *messages]

@@ -1,0 +1,365 @@
+"""Names and places: deduce (Dutch de-identification, LGPL) plus rules for chat.
+
+Deduce was made for medical records. In a chat it needs help both ways:
+- it misses names typed in lower case ("ik ben jan", "met sanne de bruin"), so names after
+  introducing words are looked up in deduce's own first-name and surname lists;
+- it takes some words for names ("Mark je agenda", "Jan-met-de-pet", place names such as
+  Best and Goes), so its findings pass filters here, and a place name only counts as part of
+  an address (after "ik woon in", or next to a street or postcode).
+
+Only the deduce annotators needed here are loaded, from a slim lookup cache that
+``python -m leercoach.privacy.install`` (part of ``make install``) builds: the full cache
+takes about a minute to build and over ten seconds to load, the slim one well under a second.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime
+import json
+import logging
+import pickle
+import re
+import sys
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Sequence, Tuple
+
+import yaml
+
+from leercoach import catalogue
+from leercoach.privacy.patterns import ADRES, NAAM, Finding
+
+WORDS_FILE = Path(__file__).with_name("words.yml")
+LOGGERS = ("deduce", "docdeid")
+
+# The deduce annotators used (see deduce's base_config.json); dates, phone numbers, e-mail,
+# BSN and postcodes have tested patterns of their own in ``patterns``.
+ANNOTATORS = (
+    "prefix_with_initial", "prefix_with_interfix", "prefix_with_name", "interfix_with_name",
+    "initial_with_name", "initial_interfix", "first_name_lookup", "surname_lookup",
+    "name_context", "placename", "street_pattern", "housenumber",
+)
+# The lookup structures those annotators and the rules below read.
+LOOKUPS = (
+    "first_name", "surname", "interfix_surname", "placename", "prefix", "interfix",
+    "initial", "whitelist",
+)
+PLACE_TAG = "plaats"
+
+
+class NotInstalled(RuntimeError):
+    """The slim deduce cache is missing: building it takes a minute, so it is never done on a
+    chat message. `make install` (python -m leercoach.privacy.install) builds it."""
+
+
+@contextlib.contextmanager
+def quiet_deduce() -> Iterator[None]:
+    """Importing deduce calls logging.basicConfig(stream=sys.stdout, level=DEBUG), which would
+    send every debug line of every library, chat text included, to stdout. Make that call a
+    no-op while deduce is imported or builds its lookups, and keep its loggers at WARNING."""
+    original = logging.basicConfig
+    logging.basicConfig = lambda *args, **kwargs: None
+    try:
+        yield
+    finally:
+        logging.basicConfig = original
+        for name in LOGGERS:
+            logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def deduce_module() -> Any:
+    with quiet_deduce():
+        import deduce  # noqa: WPS433 (imported here, under quiet_deduce, on purpose)
+    return deduce
+
+
+def slim_cache_dir() -> Path:
+    """Inside the virtualenv, beside the packages, per deduce version."""
+    from importlib.metadata import version
+
+    return Path(sys.prefix) / "share" / "leercoach" / f"deduce-{version('deduce')}"
+
+
+def slim_cache_file() -> Path:
+    # deduce reads <cache_path>/cache/lookup_structs.pickle
+    return slim_cache_dir() / "cache" / "lookup_structs.pickle"
+
+
+def deduce_config() -> Dict[str, Any]:
+    """deduce's base configuration with only ANNOTATORS; place names get a tag of their own."""
+    deduce = deduce_module()
+    base = json.loads(Path(deduce.deduce._BASE_CONFIG_FILE).read_text(encoding="utf-8"))
+    annotators = {name: base["annotators"][name] for name in ANNOTATORS}
+    annotators["placename"] = {**annotators["placename"],
+                               "args": {**annotators["placename"]["args"], "tag": PLACE_TAG}}
+    return {**base, "annotators": annotators}
+
+
+def build_slim_cache() -> Path:
+    """Build deduce's lookups (about a minute the first time; deduce keeps its own full cache)
+    and store the ones needed here where ``load`` finds them."""
+    deduce = deduce_module()
+    with quiet_deduce():
+        full = deduce.Deduce()
+    target = slim_cache_file()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    cache = {
+        "deduce_version": deduce.__version__,
+        "saved_datetime": str(datetime.datetime.now()),
+        "lookup_structs": type(full.lookup_structs)({name: full.lookup_structs[name] for name in LOOKUPS}),
+    }
+    partial = target.with_name(target.name + ".part")
+    with partial.open("wb") as handle:
+        pickle.dump(cache, handle)
+    partial.replace(target)
+    return target
+
+
+@dataclass(frozen=True)
+class Words:
+    strong: Tuple[Tuple[str, ...], ...]
+    weak: Tuple[Tuple[str, ...], ...]
+    not_names: FrozenSet[str]
+    vocabulary: FrozenSet[str]
+    idioms: "re.Pattern[str]"
+    not_streets: FrozenSet[str]
+
+
+def _phrases(items: Sequence[str]) -> Tuple[Tuple[str, ...], ...]:
+    return tuple(sorted({tuple(item.lower().split()) for item in items}, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def words() -> Words:
+    raw = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))
+    titles = [topic.title for group in catalogue.groups().values() for topic in group]
+    title_words = {w.lower() for title in titles for w in re.findall(r"[^\W\d_]+", title)}
+    idioms = "|".join(re.escape(idiom) for idiom in sorted(raw["name_idioms"], key=len, reverse=True))
+    return Words(
+        strong=_phrases(raw["name_introducers_strong"]),
+        weak=_phrases(raw["name_introducers_weak"]),
+        not_names=frozenset(raw["not_names_lower_case"]),
+        vocabulary=frozenset(w.lower() for w in raw["vocabulary"]) | title_words,
+        idioms=re.compile(rf"(?<!\w)(?:{idioms})(?!\w)", re.IGNORECASE),
+        not_streets=frozenset(raw["not_streets"]),
+    )
+
+
+class Engine:
+    """The loaded deduce instance and its lookups; one per process (see ``engine``)."""
+
+    def __init__(self) -> None:
+        cache_file = slim_cache_file()
+        if not cache_file.is_file():
+            raise NotInstalled(
+                f"the redaction's name lookups are not built ({cache_file} is missing): "
+                "run `make install` or `python -m leercoach.privacy.install`"
+            )
+        deduce = deduce_module()
+        with quiet_deduce():
+            self.deduce = deduce.Deduce(load_base_config=False, config=deduce_config(),
+                                        cache_path=slim_cache_dir())
+        lookups = self.deduce.lookup_structs
+        self.first_names = lookups["first_name"]
+        self.surnames = lookups["surname"]
+        self.interfix_surnames = lookups["interfix_surname"]
+        self.whitelist = lookups["whitelist"]
+        self.interfixes = frozenset(item.lower() for item in lookups["interfix"].items())
+
+
+_engine: Optional[Engine] = None
+_engine_lock = threading.Lock()
+
+
+def engine() -> Engine:
+    global _engine
+    if _engine is None:
+        with _engine_lock:
+            if _engine is None:
+                _engine = Engine()
+    return _engine
+
+
+# ---- the rules -----------------------------------------------------------------------------
+
+_WORD = re.compile(r"[^\W\d_][\w'’]*(?:-[^\W\d_][\w'’]*)*")
+_PRONOUN_AFTER_VERB = frozenset(
+    "je jij u jullie ik we wij ze zij hij het de een dit dat die deze even eens er me mij ons".split()
+)
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\n]\s*|^\W*)$")
+_RESIDENCE = re.compile(
+    r"(?i)\b(?:woon|wonen|woont|woonde|woonachtig|wonend|verhuisd|verhuis|kom)\s+"
+    r"(?:al\s+\w+\s+jaar\s+|nu\s+|sinds\s+kort\s+)?(?:in|te|naar|uit)\s+$"
+)
+_GAP = re.compile(r"[ \t]*[,:]?[ \t]*")
+_ADDRESS_GLUE = re.compile(r"^[ \t]*,?[ \t]*(?:(?:in|te)[ \t]+)?$")
+
+
+def _bare(word: str) -> str:
+    """'Collega's' -> 'collega', 'Jan!' -> 'jan'."""
+    return re.sub(r"['’]s$", "", word).lower()
+
+
+def _is_first_name(word: str, eng: Engine) -> bool:
+    if _bare(word) in words().not_names and word.islower():
+        return False
+    forms = {word, word.capitalize(), "-".join(part.capitalize() for part in word.split("-"))}
+    return any([form] in eng.first_names for form in forms) and word.lower() not in eng.whitelist
+
+
+def _is_surname(word: str, eng: Engine, after_interfix: bool) -> bool:
+    if word.lower() in eng.whitelist or _bare(word) in words().vocabulary:
+        return False
+    if word[:1].isupper():
+        return True
+    forms = (word.capitalize(),)
+    lookup = eng.interfix_surnames if after_interfix else eng.surnames
+    if after_interfix:
+        return any(form in lookup for form in forms)
+    return any([form] in lookup for form in forms)
+
+
+def _words(text: str) -> List[re.Match]:
+    return list(_WORD.finditer(text))
+
+
+def _introduced(tokens: List[re.Match], index: int, phrases: Tuple[Tuple[str, ...], ...],
+                text: str) -> bool:
+    """Whether tokens[index] directly follows one of `phrases` (only spaces/commas between)."""
+    for phrase in phrases:
+        size = len(phrase)
+        if index < size:
+            continue
+        before = tokens[index - size:index]
+        if tuple(t.group().lower() for t in before) != phrase:
+            continue
+        chain = before + [tokens[index]]
+        if all(_GAP.fullmatch(text[a.end():b.start()]) for a, b in zip(chain, chain[1:])):
+            return True
+    return False
+
+
+def _extend_surname(text: str, tokens: List[re.Match], index: int, eng: Engine) -> int:
+    """Index of the last token of the name that starts at tokens[index]: interfixes plus a
+    surname ("de bruin", "van der Berg", "el amrani"), or capitalised surnames."""
+    last = index
+    i = index + 1
+    while i < len(tokens) and re.fullmatch(r"[ \t]+|-", text[tokens[i - 1].end():tokens[i].start()]):
+        # Interfixes: the longest run of up to three words that deduce knows ("van der").
+        run = 0
+        for size in (3, 2, 1):
+            phrase = " ".join(t.group().lower() for t in tokens[i:i + size])
+            if i + size < len(tokens) and phrase in eng.interfixes:
+                run = size
+                break
+        if run:
+            candidate = tokens[i + run]
+            if _is_surname(candidate.group(), eng, after_interfix=True):
+                last = i = i + run
+                i += 1
+                continue
+            break
+        if _is_surname(tokens[i].group(), eng, after_interfix=False):
+            last = i
+            i += 1
+            continue
+        break
+    return last
+
+
+def rule_names(text: str, eng: Engine) -> Iterator[Finding]:
+    """Names after introducing words, in any case: 'ik ben jan', 'mijn collega Zbigniew'."""
+    tokens = _words(text)
+    vocabulary = words().vocabulary
+    for index, token in enumerate(tokens):
+        word = token.group()
+        if _bare(word) in vocabulary or word.lower() in eng.interfixes:
+            continue
+        strong = _introduced(tokens, index, words().strong, text)
+        weak = not strong and _introduced(tokens, index, words().weak, text)
+        if not (strong or weak):
+            continue
+        known = _is_first_name(word, eng)
+        capitalised = word[:1].isupper() and word.lower() not in eng.whitelist
+        if known or (strong and capitalised):
+            last = _extend_surname(text, tokens, index, eng)
+            yield Finding(token.start(), tokens[last].end(), NAAM, 10)
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    return bool(_SENTENCE_START.search(text[max(0, start - 3):start])) or not text[:start].strip()
+
+
+def _keep_person(text: str, start: int, end: int) -> bool:
+    """Filters for deduce's person findings in chat text."""
+    span_words = _WORD.findall(text[start:end])
+    if not span_words or all(_bare(w) in words().vocabulary for w in span_words):
+        return False
+    for idiom in words().idioms.finditer(text):
+        if idiom.start() <= start and end <= idiom.end():
+            return False
+    after = text[end:end + 30]
+    # "Jan-met-de-pet": a name glued to a lower-case word is a compound, not a name.
+    if re.match(r"-[a-z]", after):
+        return False
+    # "Mark je agenda", "Wil je": a verb first in a question or a request.
+    next_word = re.match(r"[ \t]+([^\W\d_]+)", after)
+    if (len(span_words) == 1 and _starts_sentence(text, start) and next_word
+            and next_word.group(1).lower() in _PRONOUN_AFTER_VERB):
+        return False
+    return True
+
+
+def _trim(text: str, start: int, end: int, eng: Engine) -> Tuple[int, int]:
+    """Deduce sometimes takes the word before a name along ("collega Mark"): drop leading
+    lower-case words that are common words or introducers."""
+    while True:
+        match = re.match(r"([^\W\d_][\w'’]*)([ \t]+)", text[start:end])
+        if not match:
+            return start, end
+        word = match.group(1)
+        if word.islower() and (word in eng.whitelist or _bare(word) in words().vocabulary
+                               or any(word == p[-1] for p in words().strong + words().weak)):
+            start += match.end()
+        else:
+            return start, end
+
+
+def deduce_findings(text: str, eng: Engine) -> Tuple[List[Finding], List[Tuple[int, int]]]:
+    """(names and street addresses found by deduce, place-name spans waiting for context)."""
+    findings: List[Finding] = []
+    places: List[Tuple[int, int]] = []
+    for annotation in eng.deduce.deidentify(text).annotations:
+        start, end, tag = annotation.start_char, annotation.end_char, annotation.tag
+        if tag == PLACE_TAG:
+            places.append((start, end))
+        elif tag == "locatie":  # a street with a house number
+            if text[start:end].split(" ")[0].lower() not in words().not_streets:
+                findings.append(Finding(start, end, ADRES, 30))
+        elif tag in ("persoon", "patient"):
+            start, end = _trim(text, start, end, eng)
+            if start < end and _keep_person(text, start, end):
+                findings.append(Finding(start, end, NAAM, 10))
+    return findings, places
+
+
+def places_in_addresses(text: str, places: List[Tuple[int, int]], addresses: List[Finding]) -> Iterator[Finding]:
+    """A place name is personal only as part of where someone lives: after 'ik woon in', or
+    right after a street or a postcode ('Kerkstraat 1, Utrecht', '3511 AB Utrecht')."""
+    for start, end in places:
+        if _RESIDENCE.search(text[max(0, start - 40):start]):
+            yield Finding(start, end, ADRES, 25)
+        elif any(a.end <= start and _ADDRESS_GLUE.match(text[a.end:start]) for a in addresses):
+            yield Finding(start, end, ADRES, 25)
+
+
+def find(text: str, address_findings: List[Finding]) -> List[Finding]:
+    """Names, street addresses and places of residence in `text`."""
+    eng = engine()
+    found, places = deduce_findings(text, eng)
+    found.extend(rule_names(text, eng))
+    addresses = [f for f in found + address_findings if f.kind == ADRES]
+    found.extend(places_in_addresses(text, places, addresses))
+    return found

@@ -1,0 +1,104 @@
+"""Rasa's SQL tracker store, made private: it stores only redacted text and carries out erasure.
+
+Configured in ``endpoints.yml`` (SQLite) and ``endpoints.production.yml`` (PostgreSQL) as
+``leercoach.privacy.tracker_store.PrivateSQLTrackerStore``. The channels redact already; this
+redacts what is written once more (free text in slots and typed payload values included), so
+no path around a channel can put personal data on disk.
+
+Erasure happens here, not in the action: Rasa saves the turn's tracker after the action ran,
+and decides what to insert by counting the stored events, so a delete inside the action would
+be written back at the end of the same turn. The erase action marks its reply instead; when
+this store sees the mark among the turn's new events it deletes the whole conversation and
+stores nothing of it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Dict, List
+
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import Event
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from leercoach.privacy import audit
+from leercoach.privacy.erasure import ERASED_MARK, erase_conversation
+from leercoach.privacy.redaction import redact
+
+logger = logging.getLogger(__name__)
+
+
+def redact_value(value: Any) -> Any:
+    """Strings redacted, containers walked; everything else as it is."""
+    if isinstance(value, str):
+        return redact(value).text
+    if isinstance(value, list):
+        return [redact_value(item) for item in value]
+    if isinstance(value, dict):
+        return {key: redact_value(item) for key, item in value.items()}
+    return value
+
+
+def redact_event(data: Dict[str, Any]) -> Dict[str, Any]:
+    """The event as it may be stored: user text, entity values and slot values redacted;
+    the channel's metadata dropped (it may carry platform ids)."""
+    kind = data.get("event")
+    if kind == "user":
+        data = dict(data)
+        data["text"] = redact_value(data.get("text"))
+        data["metadata"] = {}
+        parse_data = dict(data.get("parse_data") or {})
+        if parse_data:
+            parse_data["text"] = redact_value(parse_data.get("text"))
+            parse_data.pop("metadata", None)
+            parse_data["entities"] = [
+                {**entity, "value": redact_value(entity.get("value"))}
+                for entity in parse_data.get("entities", [])
+            ]
+            data["parse_data"] = parse_data
+    elif kind == "slot":
+        data = {**data, "value": redact_value(data.get("value"))}
+    elif kind == "entities":
+        data = {
+            **data,
+            "entities": [{**e, "value": redact_value(e.get("value"))} for e in data.get("entities", [])],
+        }
+    elif kind == "bot":
+        data = {**data, "metadata": {}}
+    return data
+
+
+def is_erasure(event: Event) -> bool:
+    data = event.as_dict()
+    return data.get("event") == "bot" and ERASED_MARK in json.dumps(data.get("data", {}).get("custom") or {})
+
+
+class PrivateSQLTrackerStore(SQLTrackerStore):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        audit.ensure_table(self.engine)
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        with self.session_scope() as session:
+            new_events: List[Event] = list(self._additional_events(session, tracker))
+        if any(is_erasure(event) for event in new_events):
+            erase_conversation(self.engine, tracker.sender_id, actor=audit.EMPLOYEE)
+            return
+        rows = [redact_event(event.as_dict()) for event in new_events]
+        if self.event_broker is not None:
+            for data in rows:
+                self.event_broker.publish({"sender_id": tracker.sender_id, **data})
+        with self.session_scope() as session:
+            for event, data in zip(new_events, rows, strict=True):
+                session.add(
+                    self.SQLEvent(
+                        sender_id=tracker.sender_id,
+                        type_name=event.type_name,
+                        timestamp=data.get("timestamp"),
+                        intent_name=(data.get("parse_data") or {}).get("intent", {}).get("name"),
+                        action_name=data.get("name"),
+                        data=json.dumps(data),
+                    )
+                )
+            session.commit()

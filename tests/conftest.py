@@ -1,0 +1,7 @@
+"""Settings every test run shares."""
+
+import os
+
+# A fixed pseudonym key for the test run (servers started by tests inherit it), so no test
+# writes the local key of `make run` into the working tree.
+os.environ.setdefault("LEERCOACH_PSEUDONYM_KEY", "test-only-pseudonym-key-0123456789abcdef")

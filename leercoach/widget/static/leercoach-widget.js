@@ -587,7 +587,8 @@
       this.log.appendChild(this.messageNode({ from: "bot", text: this.strings.welcome }));
     }
     this.state.messages.forEach(function (message) {
-      self.log.appendChild(self.messageNode(message));
+      // a message of only buttons shows as the quick replies, as it did when it arrived
+      if (message.from !== "bot" || message.text) self.log.appendChild(self.messageNode(message));
     });
     this.renderQuickReplies();
   };

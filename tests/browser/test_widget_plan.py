@@ -27,7 +27,13 @@ from leercoach.coaching.ranking import rank_routes
 from leercoach.coaching.takeaway import widget_payload
 from leercoach.widget.server import starter_buttons, welcome_text
 
-ANSWERS = {"time_per_week": "1_3", "social": "alone", "learning_style": "doing", "certificate": "no", "budget": "yes"}
+ANSWERS = {
+    "time_per_week": "1_3",
+    "social": "alone",
+    "learning_style": "doing",
+    "certificate": "no",
+    "budget": "yes",
+}
 PLAN_TITLE = coaching_text("plan", "summary_header")
 
 
@@ -49,14 +55,22 @@ def answer_with(page, replies_for) -> None:
         if route.request.method == "OPTIONS":
             return route.fulfill(status=204, headers=headers)
         message = json.loads(route.request.post_data or "{}").get("message", "")
-        route.fulfill(status=200, headers=headers, content_type="application/json", body=json.dumps(replies_for(message)))
+        route.fulfill(
+            status=200,
+            headers=headers,
+            content_type="application/json",
+            body=json.dumps(replies_for(message)),
+        )
 
     page.route("**/webhooks/rest/webhook", handle)
 
 
 def plan_replies(plan: dict) -> list:
     buttons = [{"title": load("texts")["buttons"]["change_plan"], "payload": "/change_plan"}]
-    return [{"recipient_id": "x", "text": plan_message(plan), "buttons": buttons}, {"recipient_id": "x", "custom": widget_payload(plan)}]
+    return [
+        {"recipient_id": "x", "text": plan_message(plan), "buttons": buttons},
+        {"recipient_id": "x", "custom": widget_payload(plan)},
+    ]
 
 
 def show_plan(page, widget: Widget, plan: dict):
@@ -87,7 +101,9 @@ def test_the_plan_is_a_card_with_its_tools_under_it(page, widget):
     expect(card.locator("ol li")).to_have_count(len(plan["steps"]))  # each step once, as a list
     tools = page.get_by_role("group", name="Je plan bewaren")
     for name in ("Zet in je agenda", "Print", "Kopieer", "Deel met je leidinggevende"):
-        expect(tools.get_by_role("link", name=name).or_(tools.get_by_role("button", name=name))).to_be_visible()
+        expect(
+            tools.get_by_role("link", name=name).or_(tools.get_by_role("button", name=name))
+        ).to_be_visible()
 
 
 def test_the_agenda_file_has_one_event_with_a_reminder_per_step(page, widget):
@@ -201,3 +217,60 @@ def test_a_long_list_of_buttons_is_usable_at_320_px(browser, stack):
         expect(widget.user_messages.last).to_have_text(overview["buttons"][-1]["title"])
     finally:
         context.close()
+
+
+TYPED_RUN = [
+    "Help me een ontwikkelplan te maken, ik wil beter leren presenteren voor grote groepen",
+    "ongeveer 2 uur per week",
+    "liever samen met collega's",
+    "waarom vraag je dat?",
+    "door te doen",
+    "nee hoor, niet nodig",
+    "ja, er is budget",
+    "vertel eens meer",
+    "past bij mij",
+    "deze niet",
+    "ja, die wil ik wel",
+    "doe maar de volgende",
+    "ik ben klaar",
+    "hoe bewaar ik mijn plan?",
+]
+TRANSCRIPT = Path(__file__).resolve().parents[2] / "reports" / "browser" / "typed-coaching-run.txt"
+
+
+def test_a_whole_coaching_run_typed_from_start_to_plan_without_one_click(page, widget):
+    """Real servers: every answer typed, the plan at the end with its tools; the transcript
+    is written to reports/browser/typed-coaching-run.txt."""
+    sent = []
+    page.on(
+        "request",
+        lambda r: sent.append(r.post_data_json) if r.url.endswith("/webhooks/rest/webhook") else None,
+    )
+    widget.open()
+    lines = []
+    unclear = {coaching_text("walk", "typed_unclear"), coaching_text("reask", "choice", example="")[:30]}
+    for typed in TYPED_RUN:
+        before = widget.bot_messages.count()
+        widget.input.fill(typed)
+        widget.input.press("Enter")
+        widget.wait_for_bot_message(before)
+        page.wait_for_function(
+            "() => !document.querySelector('[data-leercoach-widget]').shadowRoot"
+            " .querySelector('.lc-typing--on')"
+        )
+        replies = widget.bot_messages.all_inner_texts()[before:]
+        lines.append(f"Jij: {typed}")
+        lines.extend(f"Leercoach: {reply}" for reply in replies)
+        buttons = widget.quick_replies.all_inner_texts()
+        if buttons:
+            lines.append("           knoppen: " + " | ".join(buttons))
+        lines.append("")
+        assert not any(reply.startswith(tuple(unclear)) for reply in replies), (typed, replies)
+    TRANSCRIPT.parent.mkdir(parents=True, exist_ok=True)
+    TRANSCRIPT.write_text("\n".join(lines), encoding="utf-8")
+    assert all(not m["message"].startswith("/") for m in sent), "nothing was clicked: every message typed"
+    expect(page.locator(".lc-message--plan").last).to_contain_text(
+        "Doel: beter leren presenteren voor grote groepen"
+    )
+    expect(page.get_by_role("link", name="Zet in je agenda").last).to_be_visible()
+    assert coaching_text("plan", "keep") in widget.bot_messages.all_inner_texts()

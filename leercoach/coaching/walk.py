@@ -152,8 +152,10 @@ def route_edit(message: str, intent: Optional[str] = None) -> Optional[Tuple[str
 
     "werkplekleren niet", "geen events", "haal zelfstudie eruit" -> drop; "mentor wel" -> add.
     A bare route name ("wat is zelfstudie?") is a question about the route, not an edit."""
+    from leercoach.coaching.questions import reads_as_question
+
     route = named_route(message, intent)
-    if route is None:
+    if route is None or reads_as_question(message or ""):
         return None
     words = set(_normalised(message).split())
     plain = f" {_normalised(message)} "

@@ -136,6 +136,9 @@ def test_typed_route_answers(typed, choice):
         ("mentor wel", ("add", "route_mentorschap_coaching")),
         ("samen leren erbij", ("add", "route_samen_leren")),
         ("wat is zelfstudie?", None),  # a question about the route, not an edit
+        ("wat is werkplekleren ook alweer", None),
+        ("leg uit hoe zelfstudie werkt", None),
+        ("geen idee wat events zijn?", None),
         ("vertel meer over samen leren", None),
         ("ik ben klaar", None),
     ],

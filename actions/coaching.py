@@ -24,6 +24,7 @@ from leercoach.answering import render_topic
 from leercoach.coaching import questions
 from leercoach.coaching.data import load, text
 from leercoach.coaching.goal import GoalAnalysis, analyse_goal, goal_in_first_message, goal_problem, tidy
+from leercoach.coaching.goal import pipeline as goal_pipeline
 from leercoach.coaching.plan import build_plan, is_plan, no_route_message, plan_message
 from leercoach.coaching.ranking import ANSWER_FACTORS, RouteScore, rank_routes
 from leercoach.coaching.takeaway import widget_payload
@@ -55,6 +56,11 @@ QUESTIONS = questions.question_order()  # coaching_goal, time_per_week, social, 
 RUN_SLOTS = [GOAL, ANALYSIS, *ANSWER_FACTORS, RANKING, CHOSEN, REJECTED, REDO]
 # Actions that may run between a person's message and the form's reading of it.
 FORM_MACHINERY = {"action_listen", "action_extract_slots", FORM, f"validate_{FORM}", "action_session_start"}
+
+
+# Load the Dutch pipeline when the action server starts, not inside the first person's turn
+# (reading a goal uses it; loading takes seconds).
+goal_pipeline()
 
 
 def today() -> date:
@@ -703,8 +709,6 @@ class ActionCoachingShowPlan(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        if _asks_for_the_plan(tracker):
-            return _finish_walk(dispatcher, tracker)  # "maak mijn plan maar" during the walk
         plan = _plan(tracker)
         if plan is not None:
             _send_plan(dispatcher, plan)

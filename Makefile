@@ -13,7 +13,8 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONWARNINGS := ignore
 
 .PHONY: help install venv deps spacy-model browser doctor train run shell validate test \
-        test-unit test-conversations test-nlu test-servers eval-nlu crossval lock clean purge
+        test-unit test-conversations test-nlu test-servers eval-nlu crossval lock clean purge teams-package \
+        cluster cluster-stop nginx
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -59,6 +60,20 @@ run:  ## start Leercoach (action server, Rasa, intranet demo page); Ctrl-C stops
 
 shell:  ## chat with Leercoach in the terminal
 	@$(PY) -m leercoach.run shell
+
+teams-package:  ## the Teams app package to upload: build/leercoach-teams.zip (needs LEERCOACH_TEAMS_APP_ID, LEERCOACH_TEAMS_WEBSITE_URL)
+	@$(PY) -m leercoach.channels.teams_package
+
+cluster: nginx  ## production on one machine: nginx, N Rasa servers, PostgreSQL, Redis; Ctrl-C or cluster-stop stops
+	@$(PY) -m leercoach.run cluster
+
+cluster-stop:  ## stop what make cluster started
+	@$(PY) -m leercoach.run cluster-stop
+
+nginx:  # Debian's nginx for make cluster (run by Leercoach itself, never as the system service)
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get install -y -q nginx >/dev/null || { apt-get update -q && apt-get install -y -q nginx; }; \
+	  else sudo apt-get install -y -q nginx; fi; }
 
 ## ---- checks ----------------------------------------------------------------
 validate:  ## rasa data validate, failing on any warning

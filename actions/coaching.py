@@ -12,7 +12,7 @@ Flow: action_coaching_start -> coaching_form (six questions, validate_coaching_f
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, Iterable, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
@@ -25,10 +25,12 @@ from leercoach.coaching import questions
 from leercoach.coaching.data import load, text
 from leercoach.coaching.goal import GoalAnalysis, analyse_goal, goal_in_first_message, goal_problem, tidy
 from leercoach.coaching.goal import pipeline as goal_pipeline
+from leercoach.coaching.payload import entity_value
 from leercoach.coaching.plan import build_plan, is_plan, no_route_message, plan_message
 from leercoach.coaching.ranking import ANSWER_FACTORS, RouteScore, rank_routes
 from leercoach.coaching.takeaway import widget_payload
 from leercoach.coaching.walk import (
+    CHOICES,
     all_routes_message,
     more_message,
     named_route,
@@ -139,11 +141,9 @@ def _latest_confidence(tracker: Tracker) -> float:
     return float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
 
 
-def _entity(tracker: Tracker, name: str) -> Optional[str]:
-    for entity in tracker.latest_message.get("entities") or []:
-        if entity.get("entity") == name and entity.get("value") is not None:
-            return str(entity["value"])
-    return None
+def _entity(tracker: Tracker, name: str, allowed: Iterable[str]) -> Optional[str]:
+    """A payload's entity, only when it is one of the values the buttons offer."""
+    return entity_value(tracker.latest_message.get("entities") or [], name, allowed)
 
 
 def _answering(tracker: Tracker, slot: str) -> bool:
@@ -330,7 +330,7 @@ class ValidateCoachingForm(FormValidationAction):
             return {}
         if self._goes_on(tracker, dispatcher):
             return {GOAL: None}
-        example = _entity(tracker, GOAL)
+        example = _entity(tracker, GOAL, questions.question(GOAL).get("examples") or [])
         if example:
             return {GOAL: example}
         side = self._answer_on_the_side(GOAL, tracker, dispatcher)
@@ -347,7 +347,7 @@ class ValidateCoachingForm(FormValidationAction):
             return {}
         if self._goes_on(tracker, dispatcher):
             return {slot: None}
-        value = _entity(tracker, slot)
+        value = _entity(tracker, slot, questions.option_values(slot))
         message = _text(tracker)
         if value is None:
             value = questions.interpret(slot, message, _latest_intent(tracker))
@@ -484,7 +484,7 @@ class ActionCoachingQuestionsDone(Action):
 def _walk_choice(tracker: Tracker) -> Optional[str]:
     """What a message during the walk means: a button's choice, else the typed words, else the
     intent (affirm, deny, ...). After the offer to make the plan, "ja" means: make it."""
-    chosen = _entity(tracker, "route_choice")
+    chosen = _entity(tracker, "route_choice", (*CHOICES, "continue"))
     if chosen:
         return chosen
     by_intent = {"affirm": "fit", "deny": "not_fit", "tell_more": "more", "next_item": "not_fit"}
@@ -539,7 +539,7 @@ class ActionRouteFeedback(Action):
         current = _current_route(ranking, chosen + rejected)
         intent = _latest_intent(tracker)
         choice = _walk_choice(tracker)
-        route = _entity(tracker, "route")
+        route = _entity(tracker, "route", keys)
         if route is None and (choice is None or intent in keys or named_route(_text(tracker))):
             edit = route_edit(_text(tracker), intent)
             if edit is not None:

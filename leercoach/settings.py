@@ -4,6 +4,7 @@ One place for each: the HR contact (used in answers and the privacy text), the
 retention period, the fallback thresholds (read from config.yml, where Rasa reads them),
 and what the redaction must recognise as the company's own staff numbers and departments.
 """
+
 from __future__ import annotations
 
 import os
@@ -19,6 +20,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Shown until a company sets LEERCOACH_HR_CONTACT; clearly a placeholder address.
 DEFAULT_HR_CONTACT = "hr@bedrijf.example"
 DEFAULT_RETENTION_DAYS = 180
+# Longer messages get a friendly "too long" answer instead of going to the NLU.
+DEFAULT_MAX_MESSAGE_CHARS = 4000
 # Staff numbers like P123456; every company sets its own with LEERCOACH_STAFF_NUMBER_PATTERN.
 DEFAULT_STAFF_NUMBER_PATTERN = r"P\d{5,7}"
 
@@ -33,7 +36,12 @@ def retention_days() -> int:
     return int(raw) if raw.isdigit() and int(raw) > 0 else DEFAULT_RETENTION_DAYS
 
 
-def staff_number_pattern() -> "re.Pattern[str]":
+def max_message_chars() -> int:
+    raw = os.environ.get("LEERCOACH_MAX_MESSAGE_CHARS", "").strip()
+    return int(raw) if raw.isdigit() and int(raw) > 0 else DEFAULT_MAX_MESSAGE_CHARS
+
+
+def staff_number_pattern() -> re.Pattern[str]:
     """The company's staff number format (LEERCOACH_STAFF_NUMBER_PATTERN, a regular expression).
 
     Matched case-insensitively and only as a whole word. A pattern that does not compile or
@@ -44,7 +52,9 @@ def staff_number_pattern() -> "re.Pattern[str]":
     try:
         pattern = re.compile(rf"(?<!\w)(?:{raw})(?!\w)", re.IGNORECASE)
     except re.error as error:
-        raise ValueError(f"LEERCOACH_STAFF_NUMBER_PATTERN={raw!r} is not a valid regular expression: {error}") from None
+        raise ValueError(
+            f"LEERCOACH_STAFF_NUMBER_PATTERN={raw!r} is not a valid regular expression: {error}"
+        ) from None
     if pattern.fullmatch(""):
         raise ValueError(f"LEERCOACH_STAFF_NUMBER_PATTERN={raw!r} matches the empty string")
     return pattern

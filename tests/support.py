@@ -3,8 +3,10 @@
 import contextlib
 import json
 import socket
+import sys
 import urllib.request
 import uuid
+from pathlib import Path
 from typing import List
 
 
@@ -62,3 +64,41 @@ def sqlite_endpoints(path, action_port: int, db) -> None:
         "tracker_store:\n  type: leercoach.privacy.tracker_store.PrivateSQLTrackerStore\n"
         f"  dialect: sqlite\n  db: {db}\n"
     )
+
+
+def rasa_run_command(model: Path, endpoints: Path, port: int, *extra: str) -> List[str]:
+    """`rasa run` with the project's credentials.yml (its input channels) on 127.0.0.1:port."""
+    from leercoach.settings import PROJECT_ROOT
+
+    return [
+        sys.executable, "-m", "rasa", "run", "--model", str(model), "--endpoints", str(endpoints),
+        "--credentials", str(PROJECT_ROOT / "credentials.yml"), "--interface", "127.0.0.1",
+        "--port", str(port), *extra,
+    ]  # fmt: skip
+
+
+def start_until_up(command: List[str], env: dict, up_line: str, what: str, timeout: float = 600):
+    """Starts ``command`` in a session of its own (as from a terminal) and reads its output until
+    ``up_line``; the process and the lines read. Fails the test when it stops or takes too long."""
+    import subprocess
+    import time
+
+    import pytest
+
+    from leercoach.settings import PROJECT_ROOT
+
+    process = subprocess.Popen(
+        command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True, start_new_session=True,
+    )  # fmt: skip
+    output: List[str] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line and process.poll() is not None:
+            pytest.fail(f"{what} stopped before it was up:\n" + "".join(output))
+        output.append(line)
+        if up_line in line:
+            return process, output
+    process.kill()
+    pytest.fail(f"{what} was not up within {timeout:.0f} s:\n" + "".join(output))

@@ -20,6 +20,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from leercoach import content
+from leercoach.channels import guard
 from leercoach.privacy import boundary
 from leercoach.privacy.pseudonym import check_key
 
@@ -46,11 +47,14 @@ class RestInput(RasaRestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            body = request.json if isinstance(request.json, dict) else {}
-            sender, text = body.get("sender"), body.get("message")
+            body = guard.read_body(request.body)  # any bytes: invalid UTF-8 is no reason to fail
+            sender, text = body.get("sender"), guard.clean_text(body.get("message"))
             if not isinstance(sender, str) or not sender.strip():
                 return response.json({"error": "sender (een tekst) ontbreekt"}, status=400)
-            incoming = boundary.incoming(self.name(), sender, text if isinstance(text, str) else "")
+            if guard.too_long(text):  # answered here: no redaction or NLU of 100 kB
+                return response.json([{"recipient_id": sender, "text": guard.too_long_text()}])
+            guard.fail_on_store_errors(request.app.ctx.agent)
+            incoming = boundary.incoming(self.name(), sender, guard.as_rasa_text(text))
             collector = CollectingOutputChannel()
             try:
                 await on_new_message(
@@ -66,6 +70,8 @@ class RestInput(RasaRestInput):
                 collector.messages.append(
                     {"recipient_id": incoming.sender_id, "text": content.message("server_error")}
                 )
+            if not collector.messages:  # a failed action or lock: never an empty reply
+                collector.messages.append({"recipient_id": incoming.sender_id, "text": guard.failure_text()})
             return response.json(_with_notice(incoming, collector.messages))
 
         return webhook

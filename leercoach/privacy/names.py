@@ -11,10 +11,12 @@ Only the deduce annotators needed here are loaded, from a slim lookup cache that
 ``python -m leercoach.privacy.install`` (part of ``make install``) builds: the full cache
 takes about a minute to build and over ten seconds to load, the slim one well under a second.
 """
+
 from __future__ import annotations
 
 import contextlib
 import datetime
+import itertools
 import json
 import logging
 import pickle
@@ -37,14 +39,29 @@ LOGGERS = ("deduce", "docdeid")
 # The deduce annotators used (see deduce's base_config.json); dates, phone numbers, e-mail,
 # BSN and postcodes have tested patterns of their own in ``patterns``.
 ANNOTATORS = (
-    "prefix_with_initial", "prefix_with_interfix", "prefix_with_name", "interfix_with_name",
-    "initial_with_name", "initial_interfix", "first_name_lookup", "surname_lookup",
-    "name_context", "placename", "street_pattern", "housenumber",
+    "prefix_with_initial",
+    "prefix_with_interfix",
+    "prefix_with_name",
+    "interfix_with_name",
+    "initial_with_name",
+    "initial_interfix",
+    "first_name_lookup",
+    "surname_lookup",
+    "name_context",
+    "placename",
+    "street_pattern",
+    "housenumber",
 )
 # The lookup structures those annotators and the rules below read.
 LOOKUPS = (
-    "first_name", "surname", "interfix_surname", "placename", "prefix", "interfix",
-    "initial", "whitelist",
+    "first_name",
+    "surname",
+    "interfix_surname",
+    "placename",
+    "prefix",
+    "interfix",
+    "initial",
+    "whitelist",
 )
 PLACE_TAG = "plaats"
 
@@ -71,7 +88,7 @@ def quiet_deduce() -> Iterator[None]:
 
 def deduce_module() -> Any:
     with quiet_deduce():
-        import deduce  # noqa: WPS433 (imported here, under quiet_deduce, on purpose)
+        import deduce
     return deduce
 
 
@@ -88,13 +105,45 @@ def slim_cache_file() -> Path:
 
 
 def deduce_config() -> Dict[str, Any]:
-    """deduce's base configuration with only ANNOTATORS; place names get a tag of their own."""
+    """deduce's base configuration with only ANNOTATORS; place names get a tag of their own,
+    and the context annotators extend a name at most CONTEXT_ROUNDS times."""
     deduce = deduce_module()
     base = json.loads(Path(deduce.deduce._BASE_CONFIG_FILE).read_text(encoding="utf-8"))
     annotators = {name: base["annotators"][name] for name in ANNOTATORS}
-    annotators["placename"] = {**annotators["placename"],
-                               "args": {**annotators["placename"]["args"], "tag": PLACE_TAG}}
+    annotators["placename"] = {
+        **annotators["placename"],
+        "args": {**annotators["placename"]["args"], "tag": PLACE_TAG},
+    }
+    for name, annotator in annotators.items():
+        if annotator["annotator_type"] == "deduce.annotator.ContextAnnotator":
+            annotators[name] = {**annotator, "annotator_type": f"{__name__}.BoundedContextAnnotator"}
     return {**base, "annotators": annotators}
+
+
+def bounded_context_annotator() -> type:
+    """deduce's ContextAnnotator repeats until nothing changes: one round per adjacent name,
+    so a pasted list of 200 names takes seconds and 1000 exceed Python's recursion limit.
+    Three rounds cover every real name ("J. P. van der Berg")."""
+    with quiet_deduce():
+        from deduce.annotator import ContextAnnotator
+
+    class Bounded(ContextAnnotator):
+        def _annotate(self, text, annotations, rounds=CONTEXT_ROUNDS):
+            original = annotations.copy()
+            for context_pattern in self.pattern:
+                annotations = self._apply_context_pattern(text, annotations, context_pattern)
+            if self.iterative and rounds > 1:
+                dd = sys.modules["docdeid"]
+                changed = dd.AnnotationSet(annotations.difference(original))
+                annotations = dd.AnnotationSet(annotations.intersection(original))
+                if changed:
+                    annotations.update(self._annotate(text, changed, rounds - 1))
+            return annotations
+
+    return Bounded
+
+
+CONTEXT_ROUNDS = 3
 
 
 def build_slim_cache() -> Path:
@@ -117,18 +166,33 @@ def build_slim_cache() -> Path:
     return target
 
 
+def __getattr__(name: str) -> Any:
+    # deduce builds annotators from class names in its config; this one is made on demand,
+    # so importing this module does not import deduce.
+    if name == "BoundedContextAnnotator":
+        globals()[name] = bounded_context_annotator()
+        return globals()[name]
+    raise AttributeError(name)
+
+
+Phrases = Dict[str, Tuple[Tuple[str, ...], ...]]  # last word -> the phrases ending in it
+
+
 @dataclass(frozen=True)
 class Words:
-    strong: Tuple[Tuple[str, ...], ...]
-    weak: Tuple[Tuple[str, ...], ...]
+    strong: Phrases
+    weak: Phrases
     not_names: FrozenSet[str]
     vocabulary: FrozenSet[str]
-    idioms: "re.Pattern[str]"
+    idioms: re.Pattern[str]
     not_streets: FrozenSet[str]
 
 
-def _phrases(items: Sequence[str]) -> Tuple[Tuple[str, ...], ...]:
-    return tuple(sorted({tuple(item.lower().split()) for item in items}, key=len, reverse=True))
+def _phrases(items: Sequence[str]) -> Phrases:
+    by_last: Dict[str, List[Tuple[str, ...]]] = {}
+    for phrase in {tuple(item.lower().split()) for item in items}:
+        by_last.setdefault(phrase[-1], []).append(phrase)
+    return {last: tuple(sorted(group, key=len, reverse=True)) for last, group in by_last.items()}
 
 
 @lru_cache(maxsize=1)
@@ -159,8 +223,9 @@ class Engine:
             )
         deduce = deduce_module()
         with quiet_deduce():
-            self.deduce = deduce.Deduce(load_base_config=False, config=deduce_config(),
-                                        cache_path=slim_cache_dir())
+            self.deduce = deduce.Deduce(
+                load_base_config=False, config=deduce_config(), cache_path=slim_cache_dir()
+            )
         lookups = self.deduce.lookup_structs
         self.first_names = lookups["first_name"]
         self.surnames = lookups["surname"]
@@ -186,15 +251,38 @@ def engine() -> Engine:
 
 _WORD = re.compile(r"[^\W\d_][\w'’]*(?:-[^\W\d_][\w'’]*)*")
 _PRONOUN_AFTER_VERB = frozenset(
-    "je jij u jullie ik we wij ze zij hij het de een dit dat die deze even eens er me mij ons".split()
+    [
+        "je",
+        "jij",
+        "u",
+        "jullie",
+        "ik",
+        "we",
+        "wij",
+        "ze",
+        "zij",
+        "hij",
+        "het",
+        "de",
+        "een",
+        "dit",
+        "dat",
+        "die",
+        "deze",
+        "even",
+        "eens",
+        "er",
+        "me",
+        "mij",
+        "ons",
+    ]
 )
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;\n]\s*|^\W*)$")
+_AFTER_SENTENCE_END = re.compile(r"[.!?:;\n\"'(]\s*$")
 _RESIDENCE = re.compile(
     r"(?i)\b(?:woon|wonen|woont|woonde|woonachtig|wonend|verhuisd|verhuis|kom)\s+"
     r"(?:al\s+\w+\s+jaar\s+|nu\s+|sinds\s+kort\s+)?(?:in|te|naar|uit)\s+$"
 )
 _GAP = re.compile(r"[ \t]*[,:]?[ \t]*")
-_ADDRESS_GLUE = re.compile(r"^[ \t]*,?[ \t]*(?:(?:in|te)[ \t]+)?$")
 
 
 def _bare(word: str) -> str:
@@ -225,18 +313,18 @@ def _words(text: str) -> List[re.Match]:
     return list(_WORD.finditer(text))
 
 
-def _introduced(tokens: List[re.Match], index: int, phrases: Tuple[Tuple[str, ...], ...],
-                text: str) -> bool:
-    """Whether tokens[index] directly follows one of `phrases` (only spaces/commas between)."""
-    for phrase in phrases:
+def _introduced(tokens: List[re.Match], index: int, phrases: Phrases, text: str) -> bool:
+    """Whether tokens[index] directly follows one of `phrases` (only spaces, a comma between)."""
+    if index == 0:
+        return False
+    for phrase in phrases.get(tokens[index - 1].group().lower(), ()):
         size = len(phrase)
         if index < size:
             continue
-        before = tokens[index - size:index]
-        if tuple(t.group().lower() for t in before) != phrase:
-            continue
-        chain = before + [tokens[index]]
-        if all(_GAP.fullmatch(text[a.end():b.start()]) for a, b in zip(chain, chain[1:])):
+        chain = tokens[index - size : index + 1]
+        if tuple(t.group().lower() for t in chain[:-1]) == phrase and all(
+            _GAP.fullmatch(text[a.end() : b.start()]) for a, b in itertools.pairwise(chain)
+        ):
             return True
     return False
 
@@ -246,11 +334,11 @@ def _extend_surname(text: str, tokens: List[re.Match], index: int, eng: Engine) 
     surname ("de bruin", "van der Berg", "el amrani"), or capitalised surnames."""
     last = index
     i = index + 1
-    while i < len(tokens) and re.fullmatch(r"[ \t]+|-", text[tokens[i - 1].end():tokens[i].start()]):
+    while i < len(tokens) and re.fullmatch(r"[ \t]+|-", text[tokens[i - 1].end() : tokens[i].start()]):
         # Interfixes: the longest run of up to three words that deduce knows ("van der").
         run = 0
         for size in (3, 2, 1):
-            phrase = " ".join(t.group().lower() for t in tokens[i:i + size])
+            phrase = " ".join(t.group().lower() for t in tokens[i : i + size])
             if i + size < len(tokens) and phrase in eng.interfixes:
                 run = size
                 break
@@ -289,27 +377,30 @@ def rule_names(text: str, eng: Engine) -> Iterator[Finding]:
 
 
 def _starts_sentence(text: str, start: int) -> bool:
-    return bool(_SENTENCE_START.search(text[max(0, start - 3):start])) or not text[:start].strip()
+    before = text[max(0, start - 3) : start]
+    return (start - len(before) == 0 and not before.strip()) or bool(_AFTER_SENTENCE_END.search(before))
 
 
-def _keep_person(text: str, start: int, end: int) -> bool:
+def _keep_person(text: str, start: int, end: int, idioms: List[Tuple[int, int]]) -> bool:
     """Filters for deduce's person findings in chat text."""
     span_words = _WORD.findall(text[start:end])
     if not span_words or all(_bare(w) in words().vocabulary for w in span_words):
         return False
-    for idiom in words().idioms.finditer(text):
-        if idiom.start() <= start and end <= idiom.end():
-            return False
-    after = text[end:end + 30]
+    if any(i_start <= start and end <= i_end for i_start, i_end in idioms):
+        return False
+    after = text[end : end + 30]
     # "Jan-met-de-pet": a name glued to a lower-case word is a compound, not a name.
     if re.match(r"-[a-z]", after):
         return False
     # "Mark je agenda", "Wil je": a verb first in a question or a request.
     next_word = re.match(r"[ \t]+([^\W\d_]+)", after)
-    if (len(span_words) == 1 and _starts_sentence(text, start) and next_word
-            and next_word.group(1).lower() in _PRONOUN_AFTER_VERB):
-        return False
-    return True
+    verb_first = (
+        len(span_words) == 1
+        and _starts_sentence(text, start)
+        and next_word is not None
+        and next_word.group(1).lower() in _PRONOUN_AFTER_VERB
+    )
+    return not verb_first
 
 
 def _trim(text: str, start: int, end: int, eng: Engine) -> Tuple[int, int]:
@@ -320,38 +411,69 @@ def _trim(text: str, start: int, end: int, eng: Engine) -> Tuple[int, int]:
         if not match:
             return start, end
         word = match.group(1)
-        if word.islower() and (word in eng.whitelist or _bare(word) in words().vocabulary
-                               or any(word == p[-1] for p in words().strong + words().weak)):
+        if word.islower() and (
+            word in eng.whitelist
+            or _bare(word) in words().vocabulary
+            or word in words().strong
+            or word in words().weak
+        ):
             start += match.end()
         else:
             return start, end
+
+
+# deduce's cost grows faster than the text; long messages go in pieces cut at a line or
+# sentence end (a name is never cut) or else at a space.
+CHUNK = 1000
+
+
+def chunks(text: str, size: int = CHUNK) -> Iterator[Tuple[int, str]]:
+    start = 0
+    while len(text) - start > size:
+        window = text[start : start + size]
+        cut = max(window.rfind("\n"), window.rfind(". "), window.rfind("? "), window.rfind("! "))
+        if cut < size // 2:
+            cut = window.rfind(" ")
+        cut = cut + 1 if cut > 0 else size
+        yield start, text[start : start + cut]
+        start += cut
+    yield start, text[start:]
 
 
 def deduce_findings(text: str, eng: Engine) -> Tuple[List[Finding], List[Tuple[int, int]]]:
     """(names and street addresses found by deduce, place-name spans waiting for context)."""
     findings: List[Finding] = []
     places: List[Tuple[int, int]] = []
-    for annotation in eng.deduce.deidentify(text).annotations:
-        start, end, tag = annotation.start_char, annotation.end_char, annotation.tag
-        if tag == PLACE_TAG:
-            places.append((start, end))
-        elif tag == "locatie":  # a street with a house number
-            if text[start:end].split(" ")[0].lower() not in words().not_streets:
-                findings.append(Finding(start, end, ADRES, 30))
-        elif tag in ("persoon", "patient"):
-            start, end = _trim(text, start, end, eng)
-            if start < end and _keep_person(text, start, end):
-                findings.append(Finding(start, end, NAAM, 10))
+    idioms = [(m.start(), m.end()) for m in words().idioms.finditer(text)]
+    for offset, chunk in chunks(text):
+        for annotation in eng.deduce.deidentify(chunk).annotations:
+            start, end = offset + annotation.start_char, offset + annotation.end_char
+            tag = annotation.tag
+            if tag == PLACE_TAG:
+                places.append((start, end))
+            elif tag == "locatie":  # a street with a house number
+                if text[start:end].split(" ")[0].lower() not in words().not_streets:
+                    findings.append(Finding(start, end, ADRES, 30))
+            elif tag in ("persoon", "patient"):
+                start, end = _trim(text, start, end, eng)
+                if start < end and _keep_person(text, start, end, idioms):
+                    findings.append(Finding(start, end, NAAM, 10))
     return findings, places
 
 
-def places_in_addresses(text: str, places: List[Tuple[int, int]], addresses: List[Finding]) -> Iterator[Finding]:
+_GLUE_BEFORE = re.compile(r"[ \t]*,?[ \t]*(?:(?:in|te)[ \t]+)?$")
+
+
+def places_in_addresses(
+    text: str, places: List[Tuple[int, int]], addresses: List[Finding]
+) -> Iterator[Finding]:
     """A place name is personal only as part of where someone lives: after 'ik woon in', or
     right after a street or a postcode ('Kerkstraat 1, Utrecht', '3511 AB Utrecht')."""
+    address_ends = {a.end for a in addresses}
     for start, end in places:
-        if _RESIDENCE.search(text[max(0, start - 40):start]):
-            yield Finding(start, end, ADRES, 25)
-        elif any(a.end <= start and _ADDRESS_GLUE.match(text[a.end:start]) for a in addresses):
+        before = text[max(0, start - 40) : start]
+        glue = _GLUE_BEFORE.search(before)
+        if _RESIDENCE.search(before) or (glue and start - len(glue.group()) in address_ends):
             yield Finding(start, end, ADRES, 25)
 
 

@@ -5,6 +5,7 @@ Each detector takes the text and yields :class:`Finding` spans; overlaps are res
 ``redaction``. Checksums decide where a form alone is ambiguous: an IBAN must pass mod-97
 and a BSN the 11-check, so order numbers and other 9-digit numbers are left alone.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -102,7 +103,7 @@ def phones(text: str) -> Iterator[Finding]:
         length = _phone_length(match.group())
         if length:
             end = match.start() + length
-            if match.group().startswith("(") and ")" not in text[match.start():end]:
+            if match.group().startswith("(") and ")" not in text[match.start() : end]:
                 continue
             yield Finding(match.start(), end, TELEFOON, 40)
 
@@ -110,8 +111,24 @@ def phones(text: str) -> Iterator[Finding]:
 # ---- IBAN ----------------------------------------------------------------------------------
 
 _IBAN_LENGTHS = {
-    "NL": 18, "BE": 16, "DE": 22, "FR": 27, "ES": 24, "GB": 22, "LU": 20, "IT": 27, "PL": 28,
-    "AT": 20, "CH": 21, "PT": 25, "IE": 22, "DK": 18, "SE": 24, "NO": 15, "FI": 18, "TR": 26,
+    "NL": 18,
+    "BE": 16,
+    "DE": 22,
+    "FR": 27,
+    "ES": 24,
+    "GB": 22,
+    "LU": 20,
+    "IT": 27,
+    "PL": 28,
+    "AT": 20,
+    "CH": 21,
+    "PT": 25,
+    "IE": 22,
+    "DK": 18,
+    "SE": 24,
+    "NO": 15,
+    "FI": 18,
+    "TR": 26,
 }
 _IBAN_CANDIDATE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ \-]?[A-Za-z0-9]){11,32}")
 
@@ -152,7 +169,7 @@ def bsn_is_valid(digits: str) -> bool:
     """The 11-check ('elfproef') of a burgerservicenummer: 9 digits, weights 9..2 and -1."""
     if len(digits) != 9 or not digits.isdigit() or digits == "000000000":
         return False
-    total = sum(int(d) * w for d, w in zip(digits, (9, 8, 7, 6, 5, 4, 3, 2, -1)))
+    total = sum(int(d) * w for d, w in zip(digits, (9, 8, 7, 6, 5, 4, 3, 2, -1), strict=True))
     return total % 11 == 0
 
 
@@ -166,9 +183,7 @@ def bsns(text: str) -> Iterator[Finding]:
 
 # 1234 AB, 1234AB, 1234ab; with a space and lower case only after the word "postcode"
 # ("2025 is" and "1000 en" are not postcodes). SA, SD and SS are never issued.
-_POSTCODE = re.compile(
-    r"(?<![\w-])[1-9]\d{3}(?:[A-Za-z]{2}|\u0020?[A-Z]{2})(?!\w)(?<!SA)(?<!SD)(?<!SS)"
-)
+_POSTCODE = re.compile(r"(?<![\w-])[1-9]\d{3}(?:[A-Za-z]{2}|\u0020?[A-Z]{2})(?!\w)(?<!SA)(?<!SD)(?<!SS)")
 _POSTCODE_AFTER_WORD = re.compile(r"(?i)(?<=postcode)(?:\s*(?:is|:))?\s*([1-9]\d{3}\s?[a-z]{2})(?!\w)")
 _STREET_SUFFIXES = (
     "straat|laan|weg|plein|gracht|kade|singel|dijk|dreef|pad|hof|steeg|markt|park|baan|"
@@ -177,16 +192,19 @@ _STREET_SUFFIXES = (
 _HOUSE_NUMBER = r"[ ]\d{1,4}(?:[ ]?[a-zA-Z](?!\w))?(?:[-/]\d{1,4})?(?![\w]|[.,]\d)"
 # Kerkstraat 12, Van Goghstraat 3a, Prins Hendrikkade 12-2: a capitalised street name.
 _STREET = re.compile(
-    r"(?<![\w-])(?:(?:[A-Z][\w'’]*|\d{1,2}e)[ \-](?:(?:[A-Z][\w'’]*|van|de|der|den|het|'t|ter|ten)[ \-])*)?"
-    r"([A-Z][\w'’]+(?:" + _STREET_SUFFIXES + r"))" + _HOUSE_NUMBER
+    r"(?<![\w-])(?:(?:[A-Z][\w'’]{0,30}|\d{1,2}e)[ \-](?:(?:[A-Z][\w'’]{0,30}|van|de|der|den|het|'t|ter|ten)[ \-]){0,3})?"
+    r"([A-Z][\w'’]{1,40}?(?:" + _STREET_SUFFIXES + r"))" + _HOUSE_NUMBER
 )
 # After "ik woon (op)", "mijn adres is": also a street without a suffix (Markt 3, Lange
 # Voorhout 9) and a street typed in lower case (dorpsstraat 5).
 _ADDRESS_AFTER_WORDS = re.compile(
     r"(?i:\bwoon|\bwonen|\bwoont|\bwoonachtig|\badres(?:\s+is)?:?|\bverhuisd\s+naar)"
     r"\s+(?i:(?:op|aan|in|naar|te)\s+)?(?:de\s+)?"
-    r"((?:[A-Z][\w'’]*\s)*(?:[A-Z][\w'’]*|[a-z][\w'’]*(?:" + _STREET_SUFFIXES + r"))"
-    + _HOUSE_NUMBER + ")"
+    r"((?:[A-Z][\w'’]{0,30}[ \t]){0,3}(?:[A-Z][\w'’]{0,30}|[a-z][\w'’]{0,40}?(?:"
+    + _STREET_SUFFIXES
+    + r"))"
+    + _HOUSE_NUMBER
+    + ")"
 )
 
 
@@ -274,7 +292,7 @@ _STAFF_NUMBER_AFTER_WORD = re.compile(
 )
 
 
-def staff_numbers(text: str, pattern: "re.Pattern[str]") -> Iterator[Finding]:
+def staff_numbers(text: str, pattern: re.Pattern[str]) -> Iterator[Finding]:
     """The company's format (a setting), and any code right after the word 'personeelsnummer'."""
     for match in pattern.finditer(text):
         if match.end() > match.start():
@@ -283,7 +301,7 @@ def staff_numbers(text: str, pattern: "re.Pattern[str]") -> Iterator[Finding]:
         yield Finding(match.start(1), match.end(1), PERSONEELSNUMMER, 60)
 
 
-def department_pattern(names: Iterable[str]) -> Optional["re.Pattern[str]"]:
+def department_pattern(names: Iterable[str]) -> Optional[re.Pattern[str]]:
     """One pattern for the configured department names: whole words, any case, any spacing."""
     alternatives = sorted({name.strip() for name in names if name.strip()}, key=len, reverse=True)
     if not alternatives:
@@ -292,7 +310,7 @@ def department_pattern(names: Iterable[str]) -> Optional["re.Pattern[str]"]:
     return re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
 
 
-def departments(text: str, pattern: Optional["re.Pattern[str]"]) -> Iterator[Finding]:
+def departments(text: str, pattern: Optional[re.Pattern[str]]) -> Iterator[Finding]:
     if pattern is not None:
         for match in pattern.finditer(text):
             yield Finding(match.start(), match.end(), AFDELING, 20)

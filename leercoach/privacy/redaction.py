@@ -8,19 +8,19 @@ that is not personal data exactly as it was (button payloads included), never ra
 string, and redacting its output again changes nothing. Tokens: [NAAM], [E-MAIL], [TELEFOON],
 [IBAN], [BSN], [ADRES], [DATUM], [PERSONEELSNUMMER] and [AFDELING].
 """
+
 from __future__ import annotations
 
 import re
 import threading
 from dataclasses import dataclass
-from typing import Iterable, List, Mapping, Optional, Tuple
+from typing import List, Optional, Tuple
 
 from leercoach import settings
-from leercoach.content import fill
 from leercoach.privacy import names, patterns
 from leercoach.privacy.patterns import KINDS, TOKEN, Finding
 
-__all__ = ["KINDS", "Finding", "Redaction", "detect", "notice", "redact", "warm_up"]
+__all__ = ["KINDS", "Finding", "Redaction", "detect", "redact", "warm_up"]
 
 
 @dataclass(frozen=True)
@@ -38,14 +38,16 @@ class _Configured:
     """The settings-dependent patterns, read once per process (like the deduce instance)."""
 
     _lock = threading.Lock()
-    _patterns: Optional[Tuple["re.Pattern[str]", Optional["re.Pattern[str]"]]] = None
+    _patterns: Optional[Tuple[re.Pattern[str], Optional[re.Pattern[str]]]] = None
 
     @classmethod
-    def get(cls) -> Tuple["re.Pattern[str]", Optional["re.Pattern[str]"]]:
+    def get(cls) -> Tuple[re.Pattern[str], Optional[re.Pattern[str]]]:
         if cls._patterns is None:
             with cls._lock:
-                cls._patterns = (settings.staff_number_pattern(),
-                                 patterns.department_pattern(settings.departments()))
+                cls._patterns = (
+                    settings.staff_number_pattern(),
+                    patterns.department_pattern(settings.departments()),
+                )
         return cls._patterns
 
     @classmethod
@@ -61,21 +63,24 @@ def warm_up() -> None:
     names.engine()
 
 
-def _overlaps(finding: Finding, spans: Iterable[Tuple[int, int]]) -> bool:
-    return any(finding.start < end and start < finding.end for start, end in spans)
-
-
-def _resolve(findings: List[Finding], protected: List[Tuple[int, int]]) -> List[Finding]:
-    """Non-overlapping findings, in text order: higher priority first, then the longer one."""
+def _resolve(findings: List[Finding], text: str) -> List[Finding]:
+    """Non-overlapping findings, in text order: higher priority first, then the longer one.
+    Tokens already in the text ([NAAM]) are never touched."""
+    taken = bytearray(len(text))
+    for match in TOKEN.finditer(text):
+        taken[match.start() : match.end()] = b"\x01" * (match.end() - match.start())
     chosen: List[Finding] = []
     for finding in sorted(findings, key=lambda f: (-f.priority, -(f.end - f.start), f.start)):
-        if finding.end > finding.start and not _overlaps(finding, protected) \
-                and not _overlaps(finding, [(c.start, c.end) for c in chosen]):
+        if finding.end > finding.start and not any(taken[finding.start : finding.end]):
+            taken[finding.start : finding.end] = b"\x01" * (finding.end - finding.start)
             chosen.append(finding)
     return sorted(chosen, key=lambda f: f.start)
 
 
-_JOINS = {patterns.NAAM: re.compile(r"[ \t]+|-"), patterns.ADRES: re.compile(r"[ \t]*,?[ \t]*(?:(?:in|te)[ \t]+)?")}
+_JOINS = {
+    patterns.NAAM: re.compile(r"[ \t]+|-"),
+    patterns.ADRES: re.compile(r"[ \t]*,?[ \t]*(?:(?:in|te)[ \t]+)?"),
+}
 
 
 def _merge(findings: List[Finding], text: str) -> List[Finding]:
@@ -84,8 +89,12 @@ def _merge(findings: List[Finding], text: str) -> List[Finding]:
     for finding in findings:
         previous = merged[-1] if merged else None
         join = _JOINS.get(finding.kind)
-        if previous and previous.kind == finding.kind and join \
-                and join.fullmatch(text[previous.end:finding.start]):
+        if (
+            previous
+            and previous.kind == finding.kind
+            and join
+            and join.fullmatch(text[previous.end : finding.start])
+        ):
             merged[-1] = Finding(previous.start, finding.end, finding.kind, previous.priority)
         else:
             merged.append(finding)
@@ -107,8 +116,7 @@ def detect(text: str) -> Tuple[Finding, ...]:
     found.extend(patterns.addresses(text, names.words().not_streets))
     found.extend(patterns.departments(text, department_pattern))
     found.extend(names.find(text, [f for f in found if f.kind == patterns.ADRES]))
-    protected = [(m.start(), m.end()) for m in TOKEN.finditer(text)]
-    return tuple(_merge(_resolve(found, protected), text))
+    return tuple(_merge(_resolve(found, text), text))
 
 
 def redact(text: str) -> Redaction:
@@ -118,24 +126,9 @@ def redact(text: str) -> Redaction:
         return Redaction(text)
     pieces, position = [], 0
     for finding in findings:
-        pieces.append(text[position:finding.start])
+        pieces.append(text[position : finding.start])
         pieces.append(f"[{finding.kind}]")
         position = finding.end
     pieces.append(text[position:])
     kinds = tuple(dict.fromkeys(finding.kind for finding in findings))
     return Redaction("".join(pieces), kinds)
-
-
-def notice(redaction: Redaction, template: Optional[str],
-           labels: Optional[Mapping[str, str]] = None) -> Optional[str]:
-    """The line to send before the answer when personal data was removed, else None.
-
-    `template` is a Dutch text from a content file; it may name ``{kinds}``, filled with the
-    `labels` of the kinds found (e.g. {"TELEFOON": "telefoonnummer"}) joined by ", ", or with
-    the tokens themselves where no label is given.
-    """
-    if not redaction.changed or not template:
-        return None
-    labels = labels or {}
-    kinds = ", ".join(labels.get(kind, f"[{kind}]") for kind in redaction.kinds)
-    return fill(template, what="redaction notice", kinds=kinds)

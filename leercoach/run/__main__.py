@@ -1,4 +1,5 @@
-"""`make run`, `make shell` and `make train`: python -m leercoach.run {serve,shell,train}.
+"""`make run`, `make shell`, `make train`, `make cluster`, `make cluster-stop`:
+python -m leercoach.run {serve,shell,train,cluster,cluster-stop}.
 
 Ports: Rasa LEERCOACH_RASA_PORT (5005), widget page LEERCOACH_WIDGET_PORT (8080);
 the action server's port is the one in the endpoints file
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -18,8 +18,18 @@ from pathlib import Path
 
 from leercoach.privacy.pseudonym import ensure_local_key
 from leercoach.run import daily_purge
+from leercoach.run.cluster import cluster, cluster_stop
 from leercoach.run.model import LaunchError, ensure_model
-from leercoach.run.servers import Servers, action_port, child_environment, ensure_port_free, python_module
+from leercoach.run.servers import (
+    Servers,
+    action_port,
+    child_environment,
+    ensure_port_free,
+    ignore_stop_signals,
+    on_stop_signals,
+    python_module,
+    say,
+)
 from leercoach.settings import PROJECT_ROOT
 
 # Another endpoints file (e.g. endpoints.production.yml, or a test's own) via LEERCOACH_ENDPOINTS.
@@ -33,15 +43,11 @@ def _port(variable: str, default: int) -> int:
     return int(raw)
 
 
-def _stop_on_termination() -> None:
-    """`kill` or a closed terminal stops the servers too, not only Ctrl-C: each server runs
-    in its own session, so without this they would keep their ports."""
-
-    def interrupt(signum, frame):
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, interrupt)
-    signal.signal(signal.SIGHUP, interrupt)
+def _interrupt(signum, frame):
+    """Every stop signal becomes the same orderly stop as Ctrl-C (each server runs in its own
+    session, so only the launcher hears the signal and stops them)."""
+    ignore_stop_signals()
+    raise KeyboardInterrupt
 
 
 def prepare_privacy() -> None:
@@ -84,7 +90,6 @@ def serve() -> None:
 
     prepare_privacy()
     servers = Servers()
-    _stop_on_termination()
     purger = daily_purge.DailyPurge(ENDPOINTS)
     try:
         start_action_server(servers)
@@ -118,44 +123,54 @@ def serve() -> None:
         )
         servers.wait_until_up(widget, f"http://127.0.0.1:{widget_port}/", timeout=30)
 
-        print()
-        print(f"Leercoach draait. Open de intranetdemo met de chatwidget: http://localhost:{widget_port}/")
-        print(f"REST-kanaal:  POST http://localhost:{rasa_port}/webhooks/rest/webhook")
+        say()
+        say(f"Leercoach draait. Open de intranetdemo met de chatwidget: http://localhost:{widget_port}/")
+        say(f"REST-kanaal:  POST http://localhost:{rasa_port}/webhooks/rest/webhook")
         purger.start()
-        print(f"Logs: {servers.running[0].log.parent}   Stoppen: Ctrl-C")
-        while (stopped := servers.first_exited()) is None:
-            time.sleep(1)
-        raise LaunchError(f"De {stopped.name} is gestopt: {stopped.last_log_line()} (log: {stopped.log})")
-    except KeyboardInterrupt:
-        print("\nLeercoach stopt …")
+        say(f"Logs: {servers.running[0].log.parent}   Stoppen: Ctrl-C")
+        watch(servers)
     finally:
         purger.stop()
         servers.stop_all()
+
+
+def watch(servers: Servers) -> None:
+    """Until a stop signal; a server that stops by itself stops the rest, with its last log line."""
+    while (stopped := servers.first_exited()) is None:
+        time.sleep(1)
+    raise LaunchError(f"De {stopped.name} is gestopt: {stopped.last_log_line()} (log: {stopped.log})")
 
 
 def shell() -> None:
     model = ensure_model()
     prepare_privacy()
     servers = Servers()
-    _stop_on_termination()
     try:
         start_action_server(servers)
         command = python_module("rasa", "shell", "--model", str(model), "--endpoints", str(ENDPOINTS))
         subprocess.run(command, cwd=PROJECT_ROOT, env=child_environment())
-    except KeyboardInterrupt:
-        pass
     finally:
         servers.stop_all()
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m leercoach.run", description=__doc__)
-    parser.add_argument("command", choices=("serve", "shell", "train"))
+    parser.add_argument("command", choices=("serve", "shell", "train", "cluster", "cluster-stop"))
     args = parser.parse_args(argv)
+    on_stop_signals(_interrupt)
     try:
-        {"serve": serve, "shell": shell, "train": ensure_model}[args.command]()
+        {
+            "serve": serve,
+            "shell": shell,
+            "train": ensure_model,
+            "cluster": cluster,
+            "cluster-stop": cluster_stop,
+        }[args.command]()
+    except KeyboardInterrupt:
+        say("\nLeercoach is gestopt.")
     except LaunchError as problem:
-        print(f"leercoach: {problem}", file=sys.stderr)
+        ignore_stop_signals()
+        say(f"leercoach: {problem}", file=sys.stderr)
         return 1
     return 0
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -12,7 +15,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List, Optional
+from typing import List, Optional, Tuple
 from urllib.parse import urlparse
 
 import yaml
@@ -22,10 +25,20 @@ from leercoach.settings import PROJECT_ROOT
 
 # The servers' logs (LEERCOACH_LOG_DIR to put them elsewhere, e.g. a test's own folder).
 LOG_DIR = Path(os.environ.get("LEERCOACH_LOG_DIR") or PROJECT_ROOT / ".leercoach" / "logs")
+CREDENTIALS = PROJECT_ROOT / "credentials.yml"
+
+
+def credentials_variables(credentials_file: Path = CREDENTIALS) -> List[str]:
+    """The environment variables credentials.yml names as ${VARIABLE}."""
+    return re.findall(r"\$\{(\w+)\}", credentials_file.read_text(encoding="utf-8"))
 
 
 def child_environment() -> dict:
     env = dict(os.environ)
+    # Rasa refuses to start when a ${VARIABLE} in credentials.yml is not set at all; empty
+    # means "channel not configured", so a first run needs none of them.
+    for variable in credentials_variables():
+        env.setdefault(variable, "")
     env["RASA_TELEMETRY_ENABLED"] = "false"  # an HR tool must not phone home
     env["SQLALCHEMY_SILENCE_UBER_WARNING"] = "1"
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
@@ -51,6 +64,31 @@ def ensure_port_free(port: int, what: str) -> None:
             raise LaunchError(f"Poort {port} is al in gebruik ({what}), of stop wat daar draait.") from None
 
 
+def say(line: str = "", file=None) -> None:
+    """Print, but a closed terminal (SIGHUP) must not turn the stop into a traceback."""
+    with contextlib.suppress(OSError):
+        print(line, file=file or sys.stdout, flush=True)
+
+
+def _die_with_parent() -> None:
+    """Runs in the child before exec: the kernel sends it SIGTERM when the launcher dies,
+    even by SIGKILL, so no server outlives the command that started it."""
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def on_stop_signals(handler) -> None:
+    """Ctrl-C, `kill` (SIGTERM), a closed terminal (SIGHUP) and `kill -- -PGID` all stop."""
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, handler)
+
+
+def ignore_stop_signals() -> None:
+    """While stopping: a second signal (`kill -- -PGID` reaches make and the launcher at once)
+    must not interrupt the stopping half-way, with a traceback and a server left running."""
+    on_stop_signals(signal.SIG_IGN)
+
+
 @dataclass
 class Server:
     name: str
@@ -70,7 +108,9 @@ class Servers:
         self.log_dir = log_dir
         log_dir.mkdir(parents=True, exist_ok=True)
 
-    def start(self, name: str, command: List[str], extra_env: Optional[dict] = None) -> Server:
+    def start(
+        self, name: str, command: List[str], extra_env: Optional[dict] = None, user: Optional[str] = None
+    ) -> Server:
         log = self.log_dir / f"{name.replace(' ', '-')}.log"
         handle = log.open("w")
         process = subprocess.Popen(
@@ -80,6 +120,8 @@ class Servers:
             stdout=handle,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            preexec_fn=_die_with_parent,
+            user=user,
         )
         server = Server(name, process, log)
         self.running.append(server)
@@ -104,15 +146,39 @@ class Servers:
         return next((s for s in self.running if s.process.poll() is not None), None)
 
     def stop_all(self) -> None:
-        for server in reversed(self.running):
-            if server.process.poll() is None:
-                os.killpg(server.process.pid, signal.SIGTERM)
-        for server in self.running:
-            try:
-                server.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.process.pid, signal.SIGKILL)
+        ignore_stop_signals()
+        stop_groups([(server.process.pid, server.process) for server in reversed(self.running)])
         self.running.clear()
+
+
+def stop_groups(groups: List[Tuple[int, Optional[subprocess.Popen]]], grace: float = 10) -> None:
+    """SIGTERM to each server's process group (its workers too), all at once; SIGKILL to what is
+    left after ``grace`` seconds. ``groups``: (pid of the group leader, its Popen if it is ours)."""
+    for pid, _ in groups:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pid, signal.SIGTERM)
+
+    def running(pid: int, process: Optional[subprocess.Popen]) -> bool:
+        return process.poll() is None if process is not None else _group_alive(pid)
+
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline and any(running(pid, process) for pid, process in groups):
+        time.sleep(0.1)
+    for pid, process in groups:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pid, signal.SIGKILL)  # whatever is left of the group
+        if process is not None:
+            process.wait()
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
 
 
 def python_module(*args: str) -> List[str]:

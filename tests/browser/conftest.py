@@ -25,11 +25,11 @@ from typing import Dict, Iterator, List
 
 import load_balancer
 import pytest
-from widget_support import CHROMIUM, PROJECT_ROOT, REPORTS, Widget
+from widget_support import CHROMIUM, REPORTS, Widget
 
 from leercoach.run.model import model_path
 from leercoach.run.servers import Server, Servers
-from tests.support import free_port
+from tests.support import free_port, rasa_run_command, sqlite_endpoints
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -111,11 +111,7 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
     # that both Rasa servers share (in production: PostgreSQL, see endpoints.production.yml).
     db = work / "conversations.db"
     endpoints = work / "endpoints.yml"
-    endpoints.write_text(
-        f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
-        f"tracker_store:\n  type: leercoach.privacy.tracker_store.PrivateSQLTrackerStore\n  dialect: sqlite\n  db: {db}\n",
-        encoding="utf-8",
-    )
+    sqlite_endpoints(endpoints, action_port, db)
     proxy, balancer = load_balancer.start(rasa_servers)
     other_site = OtherIntranetSite()
     rasa_url = f"http://127.0.0.1:{proxy.server_address[1]}"
@@ -124,28 +120,10 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
     python = sys.executable
 
     def start_rasa(index: int) -> Server:
-        return group.start(
-            f"rasa-{index + 1}",
-            [
-                python,
-                "-m",
-                "rasa",
-                "run",
-                "--model",
-                str(model),
-                "--endpoints",
-                str(endpoints),
-                "--credentials",
-                str(PROJECT_ROOT / "credentials.yml"),
-                "--interface",
-                "127.0.0.1",
-                "--port",
-                str(rasa_ports[index]),
-                "--cors",
-                page_origin,
-                other_site.origin,
-            ],
+        command = rasa_run_command(
+            model, endpoints, rasa_ports[index], "--cors", page_origin, other_site.origin
         )
+        return group.start(f"rasa-{index + 1}", command)
 
     try:
         actions = group.start(

@@ -34,6 +34,7 @@ MESSAGE_PLACEHOLDERS = {
     "clarify": {"first", "second"},
     "out_of_range": {"count"},
     "source_label": {"source"},
+    "too_long": {"max_chars"},
 }
 REQUIRED_MESSAGES = {
     "back_to_overview",
@@ -47,6 +48,8 @@ REQUIRED_MESSAGES = {
     "end_of_list",
     "contact_hr",
     "main_topics_intro",
+    "too_long",
+    "server_error",
 }
 SOURCES = {"wat_is_leercultuur": "Heijboer, 2013", "leercultuur_stimuleren": "Korevaar et al., 2020"}
 SOURCES.update({t.key: "Korevaar et al., 2020" for t in catalogue.topics_in("drager")})

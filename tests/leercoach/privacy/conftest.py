@@ -1,4 +1,5 @@
-"""Tracker-store databases for the privacy tests: the embedded SQLite file and local PostgreSQL."""
+"""Fixtures for the privacy tests: tracker-store databases (the embedded SQLite file and local
+PostgreSQL) and the redaction settings."""
 
 import json
 import time
@@ -6,6 +7,7 @@ import time
 import pytest
 import sqlalchemy as sa
 
+from leercoach.privacy.redaction import _Configured
 from leercoach.privacy.store import engine_from_endpoints, events
 from tests.support import postgres_database
 
@@ -72,3 +74,29 @@ def stored_senders(engine):
 
 DAY = 24 * 60 * 60
 NOW = time.time()
+
+SETTINGS = ("LEERCOACH_STAFF_NUMBER_PATTERN", "LEERCOACH_DEPARTMENTS")
+
+
+@pytest.fixture(autouse=True)
+def default_settings(monkeypatch):
+    """Every test starts from the default staff number pattern and no departments."""
+    for name in SETTINGS:
+        monkeypatch.delenv(name, raising=False)
+    _Configured.reset()
+    yield
+    _Configured.reset()
+
+
+@pytest.fixture
+def configured(monkeypatch):
+    """configured(LEERCOACH_DEPARTMENTS="Inkoop"): set the redaction settings; others default."""
+
+    def configure(**values):
+        for name in SETTINGS:
+            monkeypatch.delenv(name, raising=False)
+        for name, value in values.items():
+            monkeypatch.setenv(name, value)
+        _Configured.reset()
+
+    return configure

@@ -34,6 +34,7 @@ def two_rasa_servers(database):
         "LEERCOACH_TRACKER_STORE_URL": database,
         "LEERCOACH_REDIS_HOST": "127.0.0.1",
         "LEERCOACH_REDIS_PORT": "6379",
+        "LEERCOACH_REDIS_DB": "1",
     }
     servers = Servers()
     ports = []

@@ -12,7 +12,7 @@ import pytest
 from leercoach import content
 from leercoach.run.model import model_path
 from leercoach.settings import PROJECT_ROOT
-from tests.support import free_port, port_is_free
+from tests.support import free_port, port_is_free, start_until_up
 from tests.support import say as say_rest
 
 # Needs a trained model and free ports: runs in `make test-servers`, after `make train`.
@@ -40,24 +40,10 @@ def leercoach(tmp_path_factory):
         pytest.fail("no model for the current data: run `make train` first (make test does)")
     ports = {"rasa": free_port(), "widget": free_port(), "action": free_port()}
     env = launcher_env(tmp_path_factory.mktemp("serve"), ports["rasa"], ports["widget"], ports["action"])
-    process = subprocess.Popen(
-        [sys.executable, "-m", "leercoach.run", "serve"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
+    # "Ctrl-C" is on the last line make run prints once it is up.
+    process, output = start_until_up(
+        [sys.executable, "-m", "leercoach.run", "serve"], env, "Ctrl-C", "make run"
     )
-    output = []
-    deadline = time.monotonic() + 600
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line and process.poll() is not None:
-            pytest.fail("make run stopped before it was up:\n" + "".join(output))
-        output.append(line)
-        if "Ctrl-C" in line:  # the last line of what make run prints once it is up
-            break
     yield {"process": process, "ports": ports, "output": output}
     if process.poll() is None:
         process.terminate()  # the launcher stops its servers on SIGTERM too

@@ -41,6 +41,7 @@ from leercoach.coaching.walk import (
     route_message,
     typed_choice,
 )
+from leercoach.privacy.redaction import redact
 
 FORM = "coaching_form"
 GOAL = "coaching_goal"
@@ -225,7 +226,7 @@ class ActionCoachingStart(Action):
             dispatcher.utter_message(text=text("start", "restart"))
         events = _reset_run() + [SlotSet(REQUESTED, None), SlotSet(PHASE, "questions")]
         message = _text(tracker)
-        goal = goal_in_first_message(message) if not message.startswith("/") else None
+        goal = goal_in_first_message(redact(message).text) if not message.startswith("/") else None
         if goal:
             analysis = analyse_goal(goal)
             dispatcher.utter_message(text=text("start", "goal_taken", goal=analysis.display))
@@ -372,7 +373,9 @@ class ValidateCoachingForm(FormValidationAction):
     def _validate_goal(self, value: Any, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
         if value is None:
             return {GOAL: None}
-        answer = str(value)
+        # The goal goes into the plan, the calendar file and an e-mail: redacted once more here
+        # (the channel already did), so no name or number can reach them.
+        answer = redact(str(value)).text
         problem = "goal_button" if answer.startswith("/") else goal_problem(answer)
         if problem:
             limits = load("goal_words")["limits"]

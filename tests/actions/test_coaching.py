@@ -861,3 +861,18 @@ def test_the_question_order_has_one_source():
     assert list(coaching.ASK_ACTIONS) == order and order == coaching.QUESTIONS
     assert list(ANSWER_FACTORS) == [q for q in order if questions.is_choice(q)]
     assert load_text("start", "intro", question_count="X").count("X") == 1  # the count is filled in
+
+
+async def test_the_goal_is_redacted_again_before_it_reaches_the_plan():
+    # defence in depth: even a goal that reached the action unredacted shows no name or number
+    tracker = make_tracker(
+        {"requested_slot": "coaching_goal"},
+        "nlu_fallback",
+        "beter samenwerken met Jan de Vries, bel 06-12345678",
+        confidence=0.3,
+        form_active=True,
+    )
+    _, events = await run_async(coaching.ValidateCoachingForm(), tracker)
+    slots = slot_sets(events)
+    assert "Jan" not in slots["coaching_goal"] and "0612" not in slots["coaching_goal"].replace("-", "")
+    assert "Jan" not in slots["goal_analysis"]["phrase"] and "[" not in slots["goal_analysis"]["phrase"]

@@ -11,7 +11,6 @@ Flow: action_coaching_start -> coaching_form (six questions, validate_coaching_f
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
 from datetime import date
 from typing import Any, Dict, Iterable, List, Optional, Text
 
@@ -19,20 +18,30 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions._replies import send
+from leercoach import catalogue
+from leercoach.answering import render_topic
 from leercoach.coaching import questions
 from leercoach.coaching.data import load, text
-from leercoach.coaching.goal import GoalAnalysis, analyse_goal, goal_problem, tidy
+from leercoach.coaching.goal import GoalAnalysis, analyse_goal, goal_in_first_message, goal_problem, tidy
+from leercoach.coaching.goal import pipeline as goal_pipeline
 from leercoach.coaching.payload import entity_value
-from leercoach.coaching.plan import build_plan, is_plan, no_route_message, plan_messages
+from leercoach.coaching.plan import build_plan, is_plan, no_route_message, plan_message
 from leercoach.coaching.ranking import ANSWER_FACTORS, RouteScore, rank_routes
+from leercoach.coaching.takeaway import widget_payload
 from leercoach.coaching.walk import (
     CHOICES,
     all_routes_message,
     more_message,
+    named_route,
+    offers_the_plan,
+    plan_offer_buttons,
     route_buttons,
+    route_edit,
     route_message,
     typed_choice,
 )
+from leercoach.privacy.redaction import redact
 
 FORM = "coaching_form"
 GOAL = "coaching_goal"
@@ -45,10 +54,16 @@ REDO = "coaching_redo"
 PLAN = "coaching_plan"
 REQUESTED = "requested_slot"
 
+CONTEXT_SLOTS = ("last_list", "last_topic")  # set by a knowledge answer (actions/_replies.py)
 QUESTIONS = questions.question_order()  # coaching_goal, time_per_week, social, ...
 RUN_SLOTS = [GOAL, ANALYSIS, *ANSWER_FACTORS, RANKING, CHOSEN, REJECTED, REDO]
 # Actions that may run between a person's message and the form's reading of it.
 FORM_MACHINERY = {"action_listen", "action_extract_slots", FORM, f"validate_{FORM}", "action_session_start"}
+
+
+# Load the Dutch pipeline when the action server starts, not inside the first person's turn
+# (reading a goal uses it; loading takes seconds).
+goal_pipeline()
 
 
 def today() -> date:
@@ -149,24 +164,31 @@ def _answering(tracker: Tracker, slot: str) -> bool:
 
 
 def _present_route(
-    dispatcher: CollectingDispatcher,
-    ranking: List[RouteScore],
-    index: int,
-    goal: GoalAnalysis,
-    chosen_count: int,
+    dispatcher: CollectingDispatcher, ranking: List[RouteScore], index: int, goal: GoalAnalysis
 ) -> None:
     score = ranking[index]
     dispatcher.utter_message(
-        text=route_message(score, index + 1, len(ranking), goal, chosen_count),
-        buttons=route_buttons(score.key),
+        text=route_message(score, index + 1, len(ranking), goal), buttons=route_buttons(score.key)
     )
 
 
 def _send_plan(dispatcher: CollectingDispatcher, plan: Dict[str, Any]) -> None:
-    messages = plan_messages(plan)
-    for message in messages[:-1]:
-        dispatcher.utter_message(text=message)
-    dispatcher.utter_message(text=messages[-1], buttons=_plan_buttons())
+    """The plan once, as text with its buttons, and beside it the payload for the widget's
+    plan buttons (agenda, print, copy, mail); other channels show only the text."""
+    dispatcher.utter_message(text=plan_message(plan), buttons=_plan_buttons())
+    dispatcher.utter_message(json_message=widget_payload(plan))
+
+
+def _last_bot_payloads(tracker: Tracker) -> List[str]:
+    """The button payloads of the last message the coach sent."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot":
+            return [b.get("payload", "") for b in (event.get("data") or {}).get("buttons") or []]
+    return []
+
+
+def _text(tracker: Tracker) -> str:
+    return tracker.latest_message.get("text") or ""
 
 
 def _restore_from_plan(tracker: Tracker) -> Dict[str, Any]:
@@ -182,8 +204,16 @@ def _restore_from_plan(tracker: Tracker) -> Dict[str, Any]:
 # --- start and questions ------------------------------------------------------------
 
 
+def _number_word(number: int) -> str:
+    words = load("texts")["start"]["number_words"]
+    return str(words[number]) if number < len(words) else str(number)
+
+
 class ActionCoachingStart(Action):
-    """Says what will happen; the form asks the first question right after."""
+    """Says what will happen; the form asks the first question right after.
+
+    A goal in the same message ("help me een plan maken, ik wil Excel leren") is kept, so the
+    form does not ask for it again."""
 
     def name(self) -> Text:
         return "action_coaching_start"
@@ -191,146 +221,162 @@ class ActionCoachingStart(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        dispatcher.utter_message(text=text("start", "intro"))
+        dispatcher.utter_message(text=text("start", "intro", question_count=_number_word(len(QUESTIONS))))
         if _plan(tracker):
             dispatcher.utter_message(text=text("start", "restart"))
-        return _reset_run() + [SlotSet(REQUESTED, None), SlotSet(PHASE, "questions")]
+        events = _reset_run() + [SlotSet(REQUESTED, None), SlotSet(PHASE, "questions")]
+        message = _text(tracker)
+        goal = goal_in_first_message(redact(message).text) if not message.startswith("/") else None
+        if goal:
+            analysis = analyse_goal(goal)
+            dispatcher.utter_message(text=text("start", "goal_taken", goal=analysis.display))
+            events += [SlotSet(GOAL, tidy(goal)), SlotSet(ANALYSIS, analysis.to_slot())]
+        return events
 
 
-class _AskQuestion(Action, ABC):
-    """Asks one of the six questions, with a button per option and one to stop."""
+def _times_asked(tracker: Tracker, slot: str) -> int:
+    """How often the question for ``slot`` was asked since the coaching (or a change) began."""
+    count = 0
+    for event in reversed(tracker.events):
+        name = event.get("name") if event.get("event") == "action" else None
+        if name in ("action_coaching_start", "action_coaching_change_part"):
+            break
+        if name == f"action_ask_{slot}":
+            count += 1
+    return count
 
-    @abstractmethod
-    def question_slot(self) -> Text:
-        """The slot this action asks for."""
+
+class AskQuestion(Action):
+    """Asks one of the questions, with a button per option and one to stop. When the goal is
+    asked a second time, example goals come as buttons too (after "geen idee eigenlijk")."""
+
+    slot = ""  # set per question below
 
     def name(self) -> Text:
-        return f"action_ask_{self.question_slot()}"
+        return f"action_ask_{self.slot}"
 
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        slot = self.question_slot()
         buttons = [
-            {"title": option["label"], "payload": questions.option_payload(slot, option["value"])}
-            for option in questions.options(slot)
+            {"title": option["label"], "payload": questions.option_payload(self.slot, option["value"])}
+            for option in questions.options(self.slot)
         ]
+        if not questions.is_choice(self.slot) and _times_asked(tracker, self.slot) >= 1:
+            buttons = [
+                {"title": example, "payload": questions.option_payload(self.slot, example)}
+                for example in questions.question(self.slot).get("examples") or []
+            ]
         buttons.append(_button("stop", "/stop_coaching"))
-        dispatcher.utter_message(text=" ".join(questions.question(slot)["text"].split()), buttons=buttons)
+        dispatcher.utter_message(
+            text=" ".join(questions.question(self.slot)["text"].split()), buttons=buttons
+        )
         return []
 
 
-class ActionAskCoachingGoal(_AskQuestion):
-    def question_slot(self) -> Text:
-        return "coaching_goal"
-
-
-class ActionAskTimePerWeek(_AskQuestion):
-    def question_slot(self) -> Text:
-        return "time_per_week"
-
-
-class ActionAskSocial(_AskQuestion):
-    def question_slot(self) -> Text:
-        return "social"
-
-
-class ActionAskLearningStyle(_AskQuestion):
-    def question_slot(self) -> Text:
-        return "learning_style"
-
-
-class ActionAskCertificate(_AskQuestion):
-    def question_slot(self) -> Text:
-        return "certificate"
-
-
-class ActionAskBudget(_AskQuestion):
-    def question_slot(self) -> Text:
-        return "budget"
+# One ask action per question, named after its slot: the order lives only in texts.yml.
+ASK_ACTIONS = {
+    slot: type(f"ActionAsk{slot.title().replace('_', '')}", (AskQuestion,), {"slot": slot})
+    for slot in QUESTIONS
+}
 
 
 class ValidateCoachingForm(FormValidationAction):
-    """Reads each answer; leaves a question about something else to the rules (returns {}).
-
-    Returning nothing for the requested slot makes the form reject, so the rules for that
-    intent in data/rules/coaching.yml answer it and offer to continue afterwards.
-    """
+    """Reads each answer. Inside the form it also answers a question about the question
+    ("waarom vraag je dat?"), a question about a topic ("wat is werkplekleren?") and takes a
+    changed earlier answer ("eigenlijk liever samen"); the form then asks the open question
+    again. Commands (stop, show the plan, ...) are left to the rules: returning nothing for
+    the requested slot makes the form reject, and a rule in data/rules/coaching.yml answers.
+    The extract_/validate_ methods per question are added below the class."""
 
     def name(self) -> Text:
         return "validate_coaching_form"
 
+    async def get_validation_events(self, dispatcher, tracker, domain) -> List[EventType]:
+        """The form keeps only its own slots; an answer given inside it also leaves the list
+        context behind, so "vertel meer" after the questions is about that answer."""
+        events = await super().get_validation_events(dispatcher, tracker, domain)
+        changed = tracker.slots_to_validate()
+        return events + [SlotSet(slot, changed[slot]) for slot in CONTEXT_SLOTS if slot in changed]
+
     def _interrupts(self, tracker: Tracker, slot: str) -> bool:
         return questions.is_interruption(
-            slot,
-            _latest_intent(tracker),
-            _latest_confidence(tracker),
-            tracker.latest_message.get("text") or "",
+            slot, _latest_intent(tracker), _latest_confidence(tracker), _text(tracker)
         )
 
-    # extraction: the latest message becomes a candidate answer for the requested slot
-
-    def _goes_on(self, tracker: Tracker, slot: str, dispatcher: CollectingDispatcher) -> bool:
+    def _goes_on(self, tracker: Tracker, dispatcher: CollectingDispatcher) -> bool:
         """'Ga verder' with a question open: an empty answer, so the form asks it again."""
         if questions.asks_to_go_on(_latest_intent(tracker), _latest_confidence(tracker)):
             dispatcher.utter_message(text=text("pause", "resumed_questions"))
             return True
         return False
 
-    def extract_coaching_goal(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict
-    ) -> Dict[Text, Any]:
-        if not _answering(tracker, GOAL) or self._interrupts(tracker, GOAL):
+    def _answer_on_the_side(
+        self, slot: str, tracker: Tracker, dispatcher: CollectingDispatcher
+    ) -> Optional[Dict[Text, Any]]:
+        """A side question answered here; the form then asks ``slot`` again. None: not one."""
+        kind = questions.side_question(_text(tracker))
+        if kind is not None:
+            remaining = sum(1 for q in QUESTIONS if tracker.get_slot(q) is None) or 1
+            dispatcher.utter_message(text=questions.side_answer(slot, kind, remaining))
+            return {slot: None}
+        intent = _latest_intent(tracker)
+        if self._interrupts(tracker, slot) and questions.interrupting_intents().get(intent) == "knowledge":
+            events = send(render_topic(intent), dispatcher)
+            return {slot: None, **{e["name"]: e["value"] for e in events}}
+        return None
+
+    def _extract_goal(self, tracker: Tracker, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
+        if not _answering(tracker, GOAL):
             return {}
-        if self._goes_on(tracker, GOAL, dispatcher):
+        if self._goes_on(tracker, dispatcher):
             return {GOAL: None}
-        return {GOAL: tracker.latest_message.get("text") or ""}
+        example = _entity(tracker, GOAL, questions.question(GOAL).get("examples") or [])
+        if example:
+            return {GOAL: example}
+        side = self._answer_on_the_side(GOAL, tracker, dispatcher)
+        if side is not None:
+            return side
+        if self._interrupts(tracker, GOAL):
+            return {}
+        return {GOAL: _text(tracker)}
 
     def _extract_choice(
         self, slot: str, tracker: Tracker, dispatcher: CollectingDispatcher
     ) -> Dict[Text, Any]:
         if not _answering(tracker, slot):
             return {}
-        if self._goes_on(tracker, slot, dispatcher):
+        if self._goes_on(tracker, dispatcher):
             return {slot: None}
         value = _entity(tracker, slot, questions.option_values(slot))
-        message = tracker.latest_message.get("text") or ""
+        message = _text(tracker)
         if value is None:
             value = questions.interpret(slot, message, _latest_intent(tracker))
-        if value is None and self._interrupts(tracker, slot):
+        if value is not None:
+            return {slot: value}
+        changed = questions.correction(message, slot, {q: tracker.get_slot(q) for q in QUESTIONS})
+        if changed is not None:
+            earlier, new_value = changed
+            summary = questions.summary(earlier, new_value)
+            dispatcher.utter_message(text=text("reask", "changed", summary=summary))
+            return {earlier: new_value, slot: None}
+        side = self._answer_on_the_side(slot, tracker, dispatcher)
+        if side is not None:
+            return side
+        if self._interrupts(tracker, slot):
             return {}
-        return {slot: value if value is not None else message}
-
-    def extract_time_per_week(self, dispatcher, tracker, domain):
-        return self._extract_choice("time_per_week", tracker, dispatcher)
-
-    def extract_social(self, dispatcher, tracker, domain):
-        return self._extract_choice("social", tracker, dispatcher)
-
-    def extract_learning_style(self, dispatcher, tracker, domain):
-        return self._extract_choice("learning_style", tracker, dispatcher)
-
-    def extract_certificate(self, dispatcher, tracker, domain):
-        return self._extract_choice("certificate", tracker, dispatcher)
-
-    def extract_budget(self, dispatcher, tracker, domain):
-        return self._extract_choice("budget", tracker, dispatcher)
-
-    # validation: a friendly re-ask instead of an error
+        return {slot: message}
 
     # A slot that was merely cleared (by a start, stop or change) arrives here as None: that is
     # not an answer, so it gets no re-ask.
 
-    def validate_coaching_goal(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict
-    ) -> Dict[Text, Any]:
+    def _validate_goal(self, value: Any, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
         if value is None:
             return {GOAL: None}
-        answer = str(value)
-        if answer.startswith("/"):
-            problem = "goal_button"  # a button of another question: this one wants words
-        else:
-            problem = goal_problem(answer)
+        # The goal goes into the plan, the calendar file and an e-mail: redacted once more here
+        # (the channel already did), so no name or number can reach them.
+        answer = redact(str(value)).text
+        problem = "goal_button" if answer.startswith("/") else goal_problem(answer)
         if problem:
             limits = load("goal_words")["limits"]
             dispatcher.utter_message(text=text("reask", problem, max_chars=limits["max_chars"]))
@@ -345,20 +391,31 @@ class ValidateCoachingForm(FormValidationAction):
         dispatcher.utter_message(text=text("reask", "choice", example=questions.question(slot)["example"]))
         return {slot: None}
 
-    def validate_time_per_week(self, value, dispatcher, tracker, domain):
-        return self._validate_choice("time_per_week", value, dispatcher)
 
-    def validate_social(self, value, dispatcher, tracker, domain):
-        return self._validate_choice("social", value, dispatcher)
+def _add_question_methods(form: type) -> None:
+    """extract_<slot> and validate_<slot> for every question, as rasa-sdk looks them up."""
+    for slot in QUESTIONS:
+        if questions.is_choice(slot):
 
-    def validate_learning_style(self, value, dispatcher, tracker, domain):
-        return self._validate_choice("learning_style", value, dispatcher)
+            def extract(self, dispatcher, tracker, domain, slot=slot):
+                return self._extract_choice(slot, tracker, dispatcher)
 
-    def validate_certificate(self, value, dispatcher, tracker, domain):
-        return self._validate_choice("certificate", value, dispatcher)
+            def validate(self, value, dispatcher, tracker, domain, slot=slot):
+                return self._validate_choice(slot, value, dispatcher)
 
-    def validate_budget(self, value, dispatcher, tracker, domain):
-        return self._validate_choice("budget", value, dispatcher)
+        else:
+
+            def extract(self, dispatcher, tracker, domain):
+                return self._extract_goal(tracker, dispatcher)
+
+            def validate(self, value, dispatcher, tracker, domain):
+                return self._validate_goal(value, dispatcher)
+
+        setattr(form, f"extract_{slot}", extract)
+        setattr(form, f"validate_{slot}", validate)
+
+
+_add_question_methods(ValidateCoachingForm)
 
 
 # --- the walk through the routes ----------------------------------------------------------
@@ -371,6 +428,13 @@ def _finish(
     chosen: List[str],
     after_walk: bool = True,
 ) -> List[EventType]:
+    """Makes the plan. Nothing chosen while changing a plan: the plan keeps its routes (minus
+    the ones just turned down), so "klaar" never throws an edit or a plan away."""
+    previous = _plan(tracker)
+    if not chosen and previous and not previous.get("suggested"):
+        rejected = set(tracker.get_slot(REJECTED) or [])
+        chosen = [k for k in previous["routes"] if k not in rejected]
+    chosen = [s.key for s in ranking if s.key in chosen]
     plan = build_plan(_goal(tracker), _answers(tracker), ranking, chosen, today())
     if plan["suggested"] and after_walk:
         dispatcher.utter_message(text=no_route_message(plan))
@@ -378,10 +442,19 @@ def _finish(
     return [SlotSet(PLAN, plan), SlotSet(PHASE, "done"), SlotSet(REDO, None)]
 
 
+def _asks_for_the_plan(tracker: Tracker) -> bool:
+    """During the walk, 'ik ben klaar' or 'maak mijn plan' (whatever NLU called it)."""
+    return tracker.get_slot(PHASE) == "routes" and typed_choice(_text(tracker)) == "skip"
+
+
+def _finish_walk(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    return _finish(dispatcher, tracker, _ranking(tracker), list(tracker.get_slot(CHOSEN) or []))
+
+
 def _start_walk(dispatcher: CollectingDispatcher, tracker: Tracker, intro: str) -> List[EventType]:
     ranking = rank_routes(_answers(tracker), _goal(tracker))
     dispatcher.utter_message(text=intro)
-    _present_route(dispatcher, ranking, 0, _goal(tracker), 0)
+    _present_route(dispatcher, ranking, 0, _goal(tracker))
     return [
         SlotSet(RANKING, [s.key for s in ranking]),
         SlotSet(CHOSEN, []),
@@ -391,7 +464,7 @@ def _start_walk(dispatcher: CollectingDispatcher, tracker: Tracker, intro: str) 
 
 
 class ActionCoachingQuestionsDone(Action):
-    """All six answers are in: rank the routes and show the best, or redo a changed plan."""
+    """All answers are in: rank the routes and show the best, or redo a changed plan."""
 
     def name(self) -> Text:
         return "action_coaching_questions_done"
@@ -411,73 +484,130 @@ class ActionCoachingQuestionsDone(Action):
         return _start_walk(dispatcher, tracker, text("walk", "intro")) + [SlotSet(REDO, None)]
 
 
+def _walk_choice(tracker: Tracker) -> Optional[str]:
+    """What a message during the walk means: a button's choice, else the typed words, else the
+    intent (affirm, deny, ...). After the offer to make the plan, "ja" means: make it."""
+    chosen = _entity(tracker, "route_choice", (*CHOICES, "continue"))
+    if chosen:
+        return chosen
+    by_intent = {"affirm": "fit", "deny": "not_fit", "tell_more": "more", "next_item": "not_fit"}
+    choice = typed_choice(_text(tracker)) or by_intent.get(_latest_intent(tracker) or "")
+    offered = any('"route_choice":"continue"' in p for p in _last_bot_payloads(tracker))
+    if offered and choice in ("fit", "not_fit"):
+        return "skip" if choice == "fit" else "continue"
+    return choice
+
+
 class ActionRouteFeedback(Action):
-    """One answer about one route: past bij mij / niet voor mij / vertel meer / sla over / alle."""
+    """A message during the walk (typed or a button), or a route named once the plan is done.
+
+    Walk: past bij mij / niet voor mij / vertel meer / sla de rest over / alle routes, also
+    typed ("doe maar de volgende", "ik ben klaar"); a named route with a choice word
+    ("werkplekleren niet") is about that route; a question about a route is answered and the
+    walk goes on where it was. Plan done: "haal zelfstudie eruit" changes the plan; a plain
+    question about a route gets its answer."""
 
     def name(self) -> Text:
         return "action_route_feedback"
-
-    @staticmethod
-    def _choice(tracker: Tracker) -> Optional[str]:
-        chosen = _entity(tracker, "route_choice", CHOICES)
-        if chosen:
-            return chosen
-        intent = _latest_intent(tracker)
-        by_intent = {"affirm": "fit", "deny": "not_fit", "tell_more": "more"}
-        if intent in by_intent:
-            return by_intent[intent]
-        return typed_choice(tracker.latest_message.get("text") or "")
 
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         phase = tracker.get_slot(PHASE)
-        if phase != "routes":
-            if phase == "done" and _plan(tracker):
-                dispatcher.utter_message(
-                    text=text("walk", "plan_already_done"),
-                    buttons=[_button("change_routes", "/change_routes"), _button("show_plan", "/show_plan")],
-                )
-            else:
-                dispatcher.utter_message(text=text("walk", "no_walk"), buttons=[_start_button()])
-            return []
+        if phase == "routes":
+            return self._walk(dispatcher, tracker)
+        intent = _latest_intent(tracker) or ""
+        plan = _plan(tracker)
+        if phase == "done" and plan:
+            edit = route_edit(_text(tracker), intent)
+            if edit is not None:
+                return _edit_plan(dispatcher, tracker, plan, *edit)
+        if catalogue.is_topic(intent):
+            return send(render_topic(intent), dispatcher)
+        if phase == "done" and plan:
+            dispatcher.utter_message(
+                text=text("walk", "plan_already_done"),
+                buttons=[_button("change_routes", "/change_routes"), _button("show_plan", "/show_plan")],
+            )
+        else:
+            dispatcher.utter_message(text=text("walk", "no_walk"), buttons=[_start_button()])
+        return []
 
+    def _walk(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
         ranking = _ranking(tracker)
+        keys = [s.key for s in ranking]
         goal = _goal(tracker)
         chosen = list(tracker.get_slot(CHOSEN) or [])
         rejected = list(tracker.get_slot(REJECTED) or [])
         current = _current_route(ranking, chosen + rejected)
-        choice = self._choice(tracker)
-        route = _entity(tracker, "route", [s.key for s in ranking])
-        if route is None:
-            route = ranking[current].key if current is not None else None
+        intent = _latest_intent(tracker)
+        choice = _walk_choice(tracker)
+        route = _entity(tracker, "route", keys)
+        if route is None and (choice is None or intent in keys or named_route(_text(tracker))):
+            edit = route_edit(_text(tracker), intent)
+            if edit is not None:
+                choice, route = ("fit" if edit[0] == "add" else "not_fit"), edit[1]
+            elif intent in keys:
+                # a question about a route: the answer, then on with the walk where it was
+                events = send(render_topic(intent), dispatcher)
+                if current is not None:
+                    _present_route(dispatcher, ranking, current, goal)
+                return events
+        if route not in keys:
+            route = keys[current] if current is not None else None
 
         if choice == "skip" or current is None:
-            return _finish(dispatcher, tracker, ranking, [k for k in [s.key for s in ranking] if k in chosen])
+            return _finish(dispatcher, tracker, ranking, chosen)
         if choice == "more":
-            score = next(s for s in ranking if s.key == route)
+            score = ranking[keys.index(route)]
             dispatcher.utter_message(
                 text=more_message(score), buttons=route_buttons(score.key, with_more=False)
             )
             return []
-        if choice == "all":
-            dispatcher.utter_message(text=all_routes_message(ranking))
-            _present_route(dispatcher, ranking, current, goal, len(chosen))
+        if choice in ("all", "continue"):
+            lead = all_routes_message(ranking) if choice == "all" else text("walk", "resumed")
+            dispatcher.utter_message(text=lead)
+            _present_route(dispatcher, ranking, current, goal)
             return []
         if choice not in ("fit", "not_fit"):
             dispatcher.utter_message(text=text("walk", "typed_unclear"))
-            _present_route(dispatcher, ranking, current, goal, len(chosen))
+            _present_route(dispatcher, ranking, current, goal)
             return []
 
+        already_offered = len(chosen) >= int(load("texts")["walk"]["enough_count"])
         chosen = [k for k in chosen if k != route]
         rejected = [k for k in rejected if k != route]
         (chosen if choice == "fit" else rejected).append(route)
         events: List[EventType] = [SlotSet(CHOSEN, chosen), SlotSet(REJECTED, rejected)]
         following = _current_route(ranking, chosen + rejected)
         if following is None:
-            return events + _finish(dispatcher, tracker, ranking, [s.key for s in ranking if s.key in chosen])
-        _present_route(dispatcher, ranking, following, goal, len(chosen))
+            return events + _finish(dispatcher, tracker, ranking, chosen)
+        if choice == "fit" and offers_the_plan(len(chosen), already_offered):
+            dispatcher.utter_message(
+                text=text("walk", "enough_offer", count=len(chosen)),
+                buttons=plan_offer_buttons(keys[following]),
+            )
+            return events
+        _present_route(dispatcher, ranking, following, goal)
         return events
+
+
+def _edit_plan(
+    dispatcher: CollectingDispatcher, tracker: Tracker, plan: Dict[str, Any], action: str, route: str
+) -> List[EventType]:
+    """'haal zelfstudie eruit' / 'mentorschap erbij' on a finished plan: the new plan at once.
+    Dropping the last route leaves the plan as it is (a plan needs a route)."""
+    routes = [k for k in plan["routes"] if k != route] + ([route] if action == "add" else [])
+    if not routes:
+        routes = list(plan["routes"])
+    key = "edited_add" if action == "add" else "edited_drop"
+    dispatcher.utter_message(text=text("walk", key, route=catalogue.topic(route).title))
+    goal = GoalAnalysis.from_slot(plan.get("goal_analysis"), plan["goal"])
+    answers = {f: (plan.get("answers") or {}).get(f) for f in ANSWER_FACTORS}
+    ranking = rank_routes(answers, goal)
+    new_plan = build_plan(goal, answers, ranking, [s.key for s in ranking if s.key in routes], today())
+    _send_plan(dispatcher, new_plan)
+    return [SlotSet(PLAN, new_plan), SlotSet(PHASE, "done")]
 
 
 # --- interruptions, stop, resume ------------------------------------------------------------
@@ -498,14 +628,16 @@ class ActionCoachingOfferResume(Action):
         if _latest_intent(tracker) == "human_handoff":
             dispatcher.utter_message(text=text("pause", "offer_after_handoff"))
             return _leave_form(tracker)
-        if phase == "questions":
-            missing = next((q for q in QUESTIONS if tracker.get_slot(q) is None), QUESTIONS[0])
-            where = questions.question(missing)["topic"]
-        else:
+        if phase == "routes":
+            # the walk simply goes on where it was: the route card again
             ranking = _ranking(tracker)
             current = _current_route(ranking, _reviewed(tracker))
-            title = ranking[current].title if current is not None else ranking[-1].title
-            where = text("pause", "where_routes", route=title)
+            if current is not None:
+                dispatcher.utter_message(text=text("walk", "resumed"))
+                _present_route(dispatcher, ranking, current, _goal(tracker))
+                return []
+        missing = next((q for q in QUESTIONS if tracker.get_slot(q) is None), QUESTIONS[0])
+        where = questions.question(missing)["topic"]
         dispatcher.utter_message(text=text("pause", "offer", where=where), buttons=_resume_buttons())
         return _leave_form(tracker)
 
@@ -527,14 +659,9 @@ class ActionCoachingResume(Action):
             ranking = _ranking(tracker)
             current = _current_route(ranking, _reviewed(tracker))
             if current is None:
-                return _finish(
-                    dispatcher,
-                    tracker,
-                    ranking,
-                    [s.key for s in ranking if s.key in (tracker.get_slot(CHOSEN) or [])],
-                )
+                return _finish(dispatcher, tracker, ranking, list(tracker.get_slot(CHOSEN) or []))
             dispatcher.utter_message(text=text("pause", "resumed_routes"))
-            _present_route(dispatcher, ranking, current, _goal(tracker), len(tracker.get_slot(CHOSEN) or []))
+            _present_route(dispatcher, ranking, current, _goal(tracker))
             return []
         plan = _plan(tracker)
         if plan is not None:
@@ -557,6 +684,8 @@ class ActionCoachingStop(Action):
         in_progress = (
             tracker.get_slot(PHASE) in ("questions", "routes") or tracker.active_loop.get("name") == FORM
         )
+        if _asks_for_the_plan(tracker):
+            return _finish_walk(dispatcher, tracker)  # "ik ben klaar" during the walk: make the plan
         plan = _plan(tracker)
         if not in_progress:
             buttons = [_button("show_plan", "/show_plan")] if plan else [_start_button()]
@@ -651,3 +780,23 @@ class ActionCoachingChangePart(Action):
             return events + _start_walk(dispatcher, tracker, text("change", "routes_again"))
         dispatcher.utter_message(text=text("change", "routes_not_ranked"), buttons=_resume_buttons())
         return events
+
+
+class ActionCoachingKeepPlan(Action):
+    """'Hoe bewaar / print / mail ik mijn plan?': how, and the plan again (with its buttons)."""
+
+    def name(self) -> Text:
+        return "action_coaching_keep_plan"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        plan = _plan(tracker)
+        if plan is None:
+            key = "none_yet_in_progress" if tracker.get_slot(PHASE) in ("questions", "routes") else "none_yet"
+            buttons = [] if key == "none_yet_in_progress" else [_start_button()]
+            dispatcher.utter_message(text=text("plan", key), buttons=buttons)
+            return []
+        dispatcher.utter_message(text=text("plan", "keep"))
+        _send_plan(dispatcher, plan)
+        return []

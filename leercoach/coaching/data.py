@@ -8,6 +8,8 @@ from typing import Any, Dict
 
 import yaml
 
+from leercoach.content import fill
+
 DATA_DIR = Path(__file__).parent
 FILES = ("texts", "routes", "route_weights", "steps", "goal_words")
 
@@ -30,7 +32,7 @@ def text(*path: str, **values: Any) -> str:
         node = node[part]
     if not isinstance(node, str):
         raise TypeError(f"texts.yml: {'.'.join(path)} is not a text")
-    return " ".join(node.split()).format(**values) if values else " ".join(node.split())
+    return fill(" ".join(node.split()), what=f"texts.yml {'.'.join(path)}", **values)
 
 
 def join_words(items: list) -> str:

@@ -49,12 +49,12 @@ class GoalAnalysis:
     subject: Optional[str]  # fits after "met", "over", "van een": "presenteren", "Excel"
     lemmas: Tuple[str, ...] = field(default_factory=tuple)
     analysed_by: str = "rules"  # "spacy" when the Dutch pipeline helped
+    phrase: Optional[str] = None  # the goal in a few words, for "Doel: ..." (see short_phrase)
 
     @property
     def display(self) -> str:
-        """The goal as the plan shows it: the person's words without "ik wil (graag)"."""
-        shorter = re.sub(load("goal_words")["display_opening"], "", self.text, flags=re.IGNORECASE).strip()
-        return shorter if len(shorter) >= load("goal_words")["limits"]["min_chars"] else self.text
+        """The goal as the plan shows it: a short phrase, never the whole sentence."""
+        return self.phrase or short_phrase(self.text, self.kind, self.subject)
 
     def to_slot(self) -> Dict[str, Any]:
         data = asdict(self)
@@ -71,6 +71,7 @@ class GoalAnalysis:
             subject=data.get("subject") or None,
             lemmas=tuple(data.get("lemmas") or ()),
             analysed_by=str(data.get("analysed_by") or "rules"),
+            phrase=data.get("phrase") or None,
         )
 
 
@@ -140,6 +141,37 @@ def looks_like_nonsense(text: str) -> bool:
     return len(without_vowel) * 2 >= len(checked) and any(len(w) >= 3 for w in without_vowel)
 
 
+def _without_fillers(text: str) -> str:
+    fillers = _lowered(load("goal_words")["not_a_goal_fillers"])
+    words = re.sub(r"[^\w'\s]", " ", text.lower()).split()
+    return " ".join(w for w in words if w not in fillers)
+
+
+def is_not_a_goal(text: str) -> bool:
+    """'geen idee eigenlijk', 'tja, weet ik niet': no goal, however it is wrapped."""
+    plain = _without_fillers(text)
+    if not plain:
+        return True
+    return plain in {_without_fillers(str(g)) for g in load("goal_words")["not_a_goal"]}
+
+
+def answers_another_question(text: str) -> bool:
+    """'1 tot 3 uur', 'samen', 'door te doen': an answer to one of the other questions."""
+    from leercoach.coaching import questions
+
+    if questions.hours_per_week(text) is not None and re.search(
+        r"uur|uren|minu|kwartier|week|\d\s*(?:-|tot)\s*\d", text
+    ):
+        return True
+    lowered = " ".join(re.sub(r"[^\w'\s]", " ", text.lower()).split())
+    labels = {
+        " ".join(re.sub(r"[^\w'\s]", " ", str(option["label"]).lower()).split())
+        for slot in questions.question_order()
+        for option in questions.options(slot)
+    }
+    return lowered in labels | _lowered(load("goal_words")["other_answers"])
+
+
 def goal_problem(text: Optional[str]) -> Optional[str]:
     """Why this answer cannot be used as a goal (a key of texts.yml reask.goal_*), or None."""
     limits = load("goal_words")["limits"]
@@ -149,9 +181,10 @@ def goal_problem(text: Optional[str]) -> Optional[str]:
         return "goal_empty"
     if len(raw) > limits["max_chars"]:
         return "goal_too_long"
-    plain = " ".join(re.sub(r"[^\w'\s]", " ", cleaned.lower()).split())
-    if plain in _lowered(load("goal_words")["not_a_goal"]):
+    if is_not_a_goal(cleaned):
         return "goal_not_a_goal"
+    if answers_another_question(cleaned):
+        return "goal_is_answer"
     if len(cleaned) < limits["min_chars"]:
         return "goal_too_short"
     if looks_like_nonsense(cleaned):
@@ -160,6 +193,66 @@ def goal_problem(text: Optional[str]) -> Optional[str]:
 
 
 # --- what is it about? ----------------------------------------------------------------
+
+
+def goal_clause(text: str) -> str:
+    """The part of a goal sentence that is the goal: no reason, no personal data, no intro.
+
+    "Ik wil Python leren om rapporten te automatiseren" -> "Python leren";
+    "ik wil leren om beter te plannen" -> "beter plannen";
+    "beter samenwerken met [NAAM] en het team" -> "beter samenwerken met het team".
+    """
+    words = load("goal_words")
+    token = words["redaction_token"]
+    cleaned = re.sub(token + r"\s+(?:en|of)\s+", "", text)
+    cleaned = re.sub(r"\s*(?:\b(?:met|aan|van|voor|bij|over|en|of|naar)\s+)?" + token, "", cleaned)
+    cleaned = _strip_opening(" ".join(cleaned.split()))
+    intro = re.match(words["goal_intro"], cleaned, flags=re.IGNORECASE)
+    purpose = bool(intro and intro.group(0).rstrip().lower().endswith("om")) or cleaned.lower().startswith(
+        "om "
+    )
+    if intro:
+        cleaned = cleaned[intro.end() :]
+    cleaned = re.sub(r"^om\s+", "", cleaned, flags=re.IGNORECASE)
+    cleaned = re.split(words["reason_markers"], cleaned, maxsplit=1, flags=re.IGNORECASE)[0].strip()
+    if purpose:
+        found = re.match(words["purpose_clause"], cleaned, flags=re.IGNORECASE)
+        if found:
+            cleaned = f"{found.group('before')} {found.group('verb')}".strip()
+    return cleaned or _strip_opening(text)
+
+
+def _strip_opening(text: str) -> str:
+    return re.sub(load("goal_words")["display_opening"], "", text, flags=re.IGNORECASE).strip()
+
+
+def _first_person_to_you(words: List[str]) -> List[str]:
+    pronouns = {str(k).lower(): str(v) for k, v in load("goal_words")["pronouns"].items()}
+    return [pronouns.get(w.lower(), w) for w in words]
+
+
+def short_phrase(text: str, kind: str = "general", subject: Optional[str] = None) -> str:
+    """The goal in a few words, speaking to the person: "presenteren voor grote groepen",
+    "teamleider worden", "meer weten over AI". Never the raw sentence with its reasons.
+
+    A clause with a finite verb after "ik" ("hoe ik een presentatie geef") cannot be turned
+    to "je" without changing the verb, so it stays in the person's words, between quotes."""
+    words_data = load("goal_words")
+    clause = goal_clause(tidy(text))
+    fillers = _lowered(words_data["filler_words"])
+    words = [
+        w for i, w in enumerate(clause.split()) if not (w.lower() in fillers and i < len(clause.split()) - 1)
+    ]
+    words = words or clause.split()
+    limit = words_data["max_phrase_words"]
+    if len(words) > limit and subject:
+        phrase = {"role": f"{subject} worden", "topic": f"meer weten over {subject}"}.get(kind, subject)
+        return " ".join(_fix_case(phrase.split(), True, set()))
+    if len(words) > limit:
+        words = words[:limit] + ["…"]
+    if any(w.lower() in ("ik", "i") for w in words):
+        return f"'{' '.join(words)}'" if len(words) > 2 else " ".join(words)
+    return " ".join(_fix_case(_first_person_to_you(words), True, set()))
 
 
 def _lowered(items: Sequence[Any]) -> set:
@@ -246,10 +339,11 @@ def _shorter_from_chunks(chunks: List[str], max_words: int) -> Optional[str]:
 
 def analyse_goal(text: Optional[str], use_spacy: bool = True) -> GoalAnalysis:
     """What the goal is about and what kind of goal it is. Never raises on odd input."""
-    cleaned = tidy(text)
+    original = tidy(text)
+    cleaned = tidy(goal_clause(original)) if original else ""
     words_data = load("goal_words")
     if not cleaned:
-        return general("")
+        return general(original)
     nlp = pipeline() if use_spacy else None
     doc = None
     if nlp is not None:
@@ -272,8 +366,18 @@ def analyse_goal(text: Optional[str], use_spacy: bool = True) -> GoalAnalysis:
     proper_nouns = {t.text.lower() for t in tokens if t.pos == "PROPN"}
     lemmas = tuple(dict.fromkeys(t.lemma for t in tokens if any(c.isalpha() for c in t.text)))
 
+    def result(kind: str, subject: Optional[str]) -> GoalAnalysis:
+        if subject is None:
+            kind = "general"
+        return GoalAnalysis(
+            original, kind, subject, lemmas, analysed_by, short_phrase(original, kind, subject)
+        )
+
+    fillers = _lowered(words_data["filler_words"])
     words = [w for w in re.split(r"\s+", re.sub(r"[,;:!?()]", " ", cleaned)) if w]
     words = _strip_start(words, _lowered(words_data["opening_words"]))
+    # "meer willen weten", "beter kunnen plannen": helper verbs say nothing about the goal
+    words = [w for i, w in enumerate(words) if not (w.lower() in fillers and i < len(words) - 1)] or words
     phrase = " ".join(words)
     kind, subject = _match_patterns(phrase)
     if subject is None:
@@ -286,36 +390,77 @@ def analyse_goal(text: Optional[str], use_spacy: bool = True) -> GoalAnalysis:
         if kind in ("role", "topic")
         else subject.split()
     )
+    max_words = words_data["limits"]["max_subject_words"]
     if not subject_words:
-        return GoalAnalysis(cleaned, "general", None, lemmas, analysed_by)
+        return result("general", None)
+    if len(subject_words) > max_words and doc is not None:
+        return result("topic", _shorter_from_chunks(_noun_chunks(doc), max_words))
+    if subject_words[0].lower() in _lowered(words_data["unquotable_starts"]):
+        return result("general", None)
 
     if kind == "role" and not _is_role(subject_words):
-        return GoalAnalysis(cleaned, "general", None, lemmas, analysed_by)
-    if kind != "role":
-        verb_like = any(_is_verb_like(w, pos_of.get(w.lower(), "")) for w in subject_words)
-        kind = "skill" if verb_like else "topic"
-        if kind == "topic":
+        return result("general", None)
+    verb_like = [_is_verb_like(w, pos_of.get(w.lower(), "")) for w in subject_words]
+    if kind is None:
+        kind = "skill" if any(verb_like) else "topic"
+    if kind == "topic":
+        if len(subject_words) > 1 and _is_verb_like(subject_words[-1]):
+            kind = "skill"  # "beter met Excel werken": a verb at the end is something to do
+            tied = re.search(
+                r"\b(met|in)\s+" + re.escape(" ".join(subject_words)) + "$", phrase, re.IGNORECASE
+            )
+            if tied:  # ... and reads "werken met Excel" after "oefenen met"
+                subject_words = [subject_words[-1], tied.group(1)] + subject_words[:-1]
+        else:
             # "mijn Engels" is about Engels: possessives only stay inside a skill
             subject_words = _strip_start(subject_words, _lowered(words_data["possessives"])) or subject_words
 
-    pronouns = {str(k).lower(): str(v) for k, v in words_data["pronouns"].items()}
-    subject_words = [pronouns.get(w.lower(), w) for w in subject_words]
+    subject_words = _first_person_to_you(subject_words)
     if kind == "skill":
         inner = _lowered(words_data["inner_modifiers"])
         subject_words = [w for w in subject_words if w.lower() not in inner] or subject_words
-        if len(subject_words) > 1 and subject_words[0].lower() in PREPOSITIONS:
+        if (
+            len(subject_words) > 1
+            and subject_words[0].lower() in PREPOSITIONS
+            and _is_verb_like(subject_words[-1])
+        ):
             # "met je team samenwerken" reads as "samenwerken met je team" after "oefenen met"
             subject_words = [subject_words[-1]] + subject_words[:-1]
+        if subject_words[0].lower() in PREPOSITIONS:
+            return result("general", None)  # "voor jezelf opkomen in ...": no fit after "oefenen met"
     starts_sentence = bool(subject_words) and cleaned.split()[0].lower() == subject_words[0].lower()
     subject_words = _fix_case(subject_words, starts_sentence, proper_nouns)
 
-    max_words = words_data["limits"]["max_subject_words"]
+    if " ".join(subject_words).lower() in _lowered(words_data["vague_subjects"]):
+        return result("general", None)
     if len(subject_words) > max_words:
         shorter = _shorter_from_chunks(_noun_chunks(doc), max_words) if doc is not None else None
-        if shorter is None:
-            return GoalAnalysis(cleaned, "general", None, lemmas, analysed_by)
-        return GoalAnalysis(cleaned, "topic", shorter, lemmas, analysed_by)
-    return GoalAnalysis(cleaned, kind, " ".join(subject_words), lemmas, analysed_by)
+        return result("topic", shorter)
+    return result(kind, " ".join(subject_words))
+
+
+def goal_in_first_message(text: Optional[str]) -> Optional[str]:
+    """The goal stated along with the wish to make a plan, or None.
+
+    "help me een ontwikkelplan maken, ik wil beter worden in Excel" -> "ik wil beter worden
+    in Excel"; "maak een leerplan om beter te presenteren" -> "om beter te presenteren";
+    "ik wil beter leren presenteren" -> itself; "ik wil een ontwikkelplan" -> None."""
+    from leercoach.coaching.questions import reads_as_question
+
+    words = load("goal_words")
+    cleaned = tidy(text)
+    plan = re.search(words["start_plan_phrase"], cleaned, flags=re.IGNORECASE)
+    if plan:
+        rest = cleaned[plan.end() :]
+        rest = rest[re.match(words["start_connector"], rest, flags=re.IGNORECASE).end() :].strip()
+    elif re.search(words["start_goal_statement"], cleaned, flags=re.IGNORECASE):
+        rest = cleaned
+    else:
+        return None
+    if not rest or reads_as_question(rest) or goal_problem(rest):
+        return None
+    analysis = analyse_goal(rest, use_spacy=False)
+    return rest if analysis.subject else None
 
 
 def lemma_candidates(analysis: GoalAnalysis) -> set:

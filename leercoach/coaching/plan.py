@@ -10,7 +10,7 @@ from leercoach.coaching.data import text
 from leercoach.coaching.goal import GoalAnalysis
 from leercoach.coaching.questions import summary
 from leercoach.coaching.ranking import ANSWER_FACTORS, RouteScore, best
-from leercoach.coaching.steps import Step, build_steps, dutch_date, reflection_question, render_step
+from leercoach.coaching.steps import Step, build_steps, reflection_question, render_step
 
 SUGGESTED_ROUTES = 2  # offered when the person chose none
 SUMMARY_PREFERENCES = ("time_per_week", "social", "learning_style")
@@ -52,35 +52,33 @@ def is_plan(plan: Any) -> bool:
     return isinstance(plan, dict) and bool(plan.get("routes")) and bool(plan.get("steps"))
 
 
-def steps_message(plan: Mapping[str, Any]) -> str:
-    lines = [text("plan", "steps_header")]
-    for number, raw in enumerate(plan["steps"], start=1):
-        lines.append(render_step(number, Step(**raw)))
-    return "\n".join(lines)
-
-
-def summary_message(plan: Mapping[str, Any]) -> str:
+def _plan_blocks(plan: Mapping[str, Any]) -> List[List[str]]:
+    """The plan as paragraphs of lines: summary, the steps, the reflection, the footer."""
     answers = plan.get("answers") or {}
-    preferences = [summary(f, answers.get(f)) for f in SUMMARY_PREFERENCES]
-    lines = [
-        text("plan", "summary_header"),
+    preferences = [p for p in (summary(f, answers.get(f)) for f in SUMMARY_PREFERENCES) if p]
+    about = [
         text("plan", "summary_goal", goal=plan["goal"]),
         text("plan", "summary_routes", routes="; ".join(catalogue.topic(k).title for k in plan["routes"])),
     ]
-    if any(preferences):
-        lines.append(text("plan", "summary_preferences", preferences=", ".join(p for p in preferences if p)))
-    lines.append(text("plan", "summary_steps"))
-    for number, raw in enumerate(plan["steps"], start=1):
-        when = dutch_date(date.fromisoformat(raw["when"]))
-        lines.append(text("plan", "summary_step", number=number, title=raw["title"], when=when))
-    lines.append(text("plan", "reflection", question=plan["reflection"]))
-    lines.append(text("plan", "summary_footer"))
-    return "\n".join(lines)
+    if preferences:
+        about.append(text("plan", "summary_preferences", preferences=", ".join(preferences)))
+    steps = [text("plan", "steps_header")] + [
+        render_step(number, Step(**raw)) for number, raw in enumerate(plan["steps"], start=1)
+    ]
+    return [about, steps, [text("plan", "reflection", question=plan["reflection"])]]
 
 
-def plan_messages(plan: Mapping[str, Any]) -> List[str]:
-    """What the person reads: the steps in full, then the plan at a glance."""
-    return [steps_message(plan), summary_message(plan)]
+def plan_message(plan: Mapping[str, Any]) -> str:
+    """The plan, once: a card like the knowledge answers (bold title, short paragraphs)."""
+    blocks = [[f"**{text('plan', 'summary_header')}**"]] + _plan_blocks(plan)
+    blocks.append([text("plan", "summary_footer")])
+    return "\n\n".join("\n".join(block) for block in blocks)
+
+
+def plan_text(plan: Mapping[str, Any]) -> str:
+    """The plan as plain text, for copying and for an e-mail: no Markdown, no chat hints."""
+    blocks = [[text("plan", "summary_header")]] + _plan_blocks(plan)
+    return "\n\n".join("\n".join(block) for block in blocks)
 
 
 def no_route_message(plan: Mapping[str, Any]) -> str:

@@ -190,3 +190,55 @@ def is_interruption(slot: str, intent: Optional[str], confidence: float, text: s
         goal_like = load("texts")["interruptions"].get("goals_like_commands") or []
         return not any(re.search(pattern, text, flags=re.IGNORECASE) for pattern in goal_like)
     return True
+
+
+def side_question(text: str) -> Optional[str]:
+    """'waarom vraag je dat?' -> "why", 'wat bedoel je?' -> "meaning", 'hoe lang duurt dit?'
+    -> "how_long": a question about the question itself (patterns in texts.yml)."""
+    for kind, patterns in load("texts")["side_questions"]["patterns"].items():
+        if any(re.search(pattern, text or "", flags=re.IGNORECASE) for pattern in patterns):
+            return kind
+    return None
+
+
+def side_answer(slot: str, kind: str, remaining: int) -> str:
+    """The answer to a question about the question for ``slot``; ``remaining`` counts this one."""
+    from leercoach.coaching.data import join_words, text
+
+    if kind == "why":
+        return " ".join(question(slot)["why"].split())
+    if kind == "meaning":
+        if not is_choice(slot):
+            return text("side_questions", "meaning_goal")
+        labels = [f"'{option['label']}'" for option in options(slot)]
+        return text("side_questions", "meaning", question=question(slot)["text"], options=join_words(labels))
+    if kind == "how_long":
+        if remaining <= 1:
+            return text("side_questions", "how_long_last")
+        return text("side_questions", "how_long", count=remaining)
+    return text("side_questions", "other")
+
+
+def correction(text: str, current: str, answers: Dict[str, Optional[str]]) -> Optional[tuple]:
+    """(slot, value) when a message changes an earlier answer instead of answering ``current``.
+
+    "eigenlijk liever samen met een collega" while the question about learning style is open
+    changes "alleen" into "samen met anderen". Only answered choice questions count, and only
+    when the message is no answer to the open question."""
+    settings = load("texts")["corrections"]
+    if interpret(current, text) is not None or reads_as_question(text):
+        return None
+    if not keyword_hits(text, settings["markers"]):
+        return None
+    for slot in question_order():
+        if slot == current or not is_choice(slot) or answers.get(slot) is None:
+            continue
+        about = settings["about"].get(slot) or []
+        if question(slot).get("yes_no") and not any(
+            re.search(rf"\b{re.escape(w)}", text.lower()) for w in about
+        ):
+            continue  # "eigenlijk niet" says nothing about which yes/no question
+        value = interpret(slot, text)
+        if value is not None and value != answers.get(slot):
+            return slot, value
+    return None

@@ -15,8 +15,10 @@ from typing import Dict, List, Mapping, Optional, Tuple
 from leercoach import catalogue
 from leercoach.coaching.data import load
 from leercoach.coaching.goal import GoalAnalysis, lemma_candidates
+from leercoach.coaching.questions import is_choice, question_order
 
-ANSWER_FACTORS = ("time_per_week", "social", "learning_style", "certificate", "budget")
+# The choice questions, in the order of texts.yml (the one place that holds the question order).
+ANSWER_FACTORS = tuple(slot for slot in question_order() if is_choice(slot))
 CAVEAT_AT = -2  # a weight this low or lower gets a "Let op" line
 
 

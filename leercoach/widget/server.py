@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import errno
 import html
+import json
 import re
 import sys
 from dataclasses import dataclass
@@ -50,6 +51,20 @@ def privacy_texts() -> PrivacyTexts:
 
     values = settings.text_values()
     return PrivacyTexts(content.privacy_text("short", **values), content.privacy_text("full", **values))
+
+
+def welcome_text() -> str:
+    """The one greeting of the first screen: the bot's own greeting (answers.yml greet)."""
+    from leercoach import content
+
+    return " ".join(content.answer("greet")["text"].split())
+
+
+def starter_buttons() -> list:
+    """The buttons under the greeting: the same main topics the bot offers after a greeting."""
+    from leercoach.answering import main_topic_buttons
+
+    return [{"title": b["title"], "payload": b["payload"]} for b in main_topic_buttons()]
 
 
 def origin_of(url: str) -> str:
@@ -97,6 +112,8 @@ class DemoSite:
                 rasa_url=attr(self.rasa_url),
                 title=attr(title),
                 privacy_short=attr(texts.short),
+                welcome=attr(welcome_text()),
+                starters=attr(json.dumps(starter_buttons(), ensure_ascii=False)),
             ),
             "/privacy": self._render("privacy.html", privacy_html=text_to_html(texts.full)),
         }

@@ -1,5 +1,6 @@
 """Coaching actions on Tracker.from_dict fixtures (financial-demo style), without a Rasa server."""
 
+import re
 from typing import Any, Dict, List, Optional
 
 import pytest
@@ -9,9 +10,13 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import coaching
 from leercoach import catalogue
+from leercoach.coaching import questions
+from leercoach.coaching.data import load
+from leercoach.coaching.data import text as load_text
 from leercoach.coaching.goal import analyse_goal
 from leercoach.coaching.plan import build_plan
-from leercoach.coaching.ranking import rank_routes
+from leercoach.coaching.ranking import ANSWER_FACTORS, rank_routes
+from leercoach.content import answer
 from leercoach.settings import PROJECT_ROOT
 
 DOMAIN: Dict[str, Any] = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
@@ -88,6 +93,23 @@ def texts(messages) -> str:
     return "\n".join(m.get("text") or "" for m in messages)
 
 
+PLAN_TITLE = f"**{load('texts')['plan']['summary_header']}**"
+
+
+def plan_card(messages) -> dict:
+    """The one message that shows the plan (there is exactly one)."""
+    cards = [m for m in messages if (m.get("text") or "").startswith(PLAN_TITLE)]
+    assert len(cards) == 1, texts(messages)
+    return cards[0]
+
+
+def plan_payload(messages) -> dict:
+    """The widget's custom payload beside the plan text."""
+    found = [m["custom"]["leercoach"] for m in messages if (m.get("custom") or {}).get("leercoach")]
+    assert len(found) == 1
+    return found[0]
+
+
 def payloads(message) -> List[str]:
     return [b["payload"] for b in message.get("buttons") or []]
 
@@ -100,6 +122,15 @@ def a_plan(chosen=None, goal="beter feedback geven"):
     return build_plan(
         analysis, ANSWERS, ranking, chosen if chosen is not None else [ranking[0].key], date(2025, 11, 26)
     )
+
+
+def content_answer(key: str) -> str:
+    """The first sentence of a topic's answer, as the content file has it."""
+    return answer(key)["text"].split(".")[0]
+
+
+def ranking_of_walk(goal="beter feedback geven"):
+    return [s.key for s in rank_routes(ANSWERS, analyse_goal(goal, use_spacy=False))]
 
 
 def walking(chosen=(), rejected=(), goal="beter feedback geven"):
@@ -137,20 +168,20 @@ def test_starting_over_keeps_the_old_plan_until_the_new_one_is_ready():
 
 
 def test_the_goal_question_is_free_text_with_only_a_stop_button():
-    messages, _ = run(coaching.ActionAskCoachingGoal(), make_tracker())
+    messages, _ = run(coaching.ASK_ACTIONS["coaching_goal"](), make_tracker())
     assert messages[0]["text"].startswith("Wat wil je leren, of waarin wil je beter worden?")
     assert payloads(messages[0]) == ["/stop_coaching"]
 
 
 def test_choice_questions_have_a_button_per_option_and_stop():
-    messages, _ = run(coaching.ActionAskTimePerWeek(), make_tracker())
+    messages, _ = run(coaching.ASK_ACTIONS["time_per_week"](), make_tracker())
     assert payloads(messages[0]) == [
         '/inform{"time_per_week":"lt1"}',
         '/inform{"time_per_week":"1_3"}',
         '/inform{"time_per_week":"gt3"}',
         "/stop_coaching",
     ]
-    messages, _ = run(coaching.ActionAskBudget(), make_tracker())
+    messages, _ = run(coaching.ASK_ACTIONS["budget"](), make_tracker())
     assert [b["title"] for b in messages[0]["buttons"]] == ["Ja", "Nee", "Weet ik niet", "Stoppen"]
 
 
@@ -204,7 +235,7 @@ async def test_slots_cleared_by_a_restart_get_no_reask():
     assert messages == []
 
 
-async def test_a_question_during_the_goal_is_left_to_the_rules():
+async def test_a_question_during_the_goal_is_answered_and_the_goal_asked_again():
     tracker = make_tracker(
         {"requested_slot": "coaching_goal"},
         "kenmerk_feedback_reflectie",
@@ -213,7 +244,10 @@ async def test_a_question_during_the_goal_is_left_to_the_rules():
         form_active=True,
     )
     messages, events = await run_async(coaching.ValidateCoachingForm(), tracker)
-    assert messages == [] and "coaching_goal" not in slot_sets(events)  # the form rejects, a rule answers
+    assert catalogue.topic("kenmerk_feedback_reflectie").title in texts(messages)  # the answer
+    # an empty goal, no rejection: the form stays and asks the goal again
+    assert slot_sets(events)["coaching_goal"] is None
+    assert slot_sets(events)["last_topic"] == "kenmerk_feedback_reflectie"  # "vertel meer" works after
 
 
 async def test_stop_during_a_choice_question_is_left_to_the_rules():
@@ -347,7 +381,7 @@ def test_niet_voor_mij_on_every_route_still_ends_with_a_plan_of_the_two_best():
     plan = slot_sets(events)["coaching_plan"]
     assert plan["suggested"] and plan["routes"] == ranking[:2]
     assert "geen route gekozen" in messages[0]["text"] and "helemaal oké" in messages[0]["text"]
-    assert messages[-1]["text"].startswith("Jouw ontwikkelplan")
+    plan_card(messages)
     assert slot_sets(events)["coaching_phase"] == "done"
 
 
@@ -357,14 +391,13 @@ def test_skip_the_rest_makes_the_plan_with_at_least_three_concrete_steps():
     messages, events = feedback(slots, "skip", slots["route_ranking"][2])
     plan = slot_sets(events)["coaching_plan"]
     assert plan["routes"] == [slots["route_ranking"][1]]
-    steps = messages[0]["text"]
-    assert (
-        steps.startswith("Dit zijn je volgende stappen:")
-        and steps.count("Uiterlijk") >= 3
-        and steps.count("Met wie:") >= 3
-    )
-    assert "{" not in steps and "feedback geven" in steps
-    assert payloads(messages[-1]) == ["/change_plan", "/start_coaching"]
+    card = plan_card(messages)
+    assert card["text"].count("Uiterlijk") >= 3
+    assert "{" not in card["text"] and "feedback geven" in card["text"]
+    assert payloads(card) == ["/change_plan", "/start_coaching"]
+    payload = plan_payload(messages)  # beside the text, for the widget's plan buttons
+    assert payload["type"] == "plan" and len(payload["steps"]) == len(plan["steps"])
+    assert payload["calendar"]["content"].count("BEGIN:VEVENT") == len(plan["steps"])
 
 
 def test_vertel_meer_explains_the_route_without_moving_on():
@@ -378,18 +411,15 @@ def test_laat_alle_routes_zien_lists_eight_then_goes_on_where_we_were():
     slots, ranking = walking(chosen=[])
     slots["routes_rejected"] = [ranking[0]]
     messages, events = feedback(slots, "all", ranking[1])
-    assert events == [] and messages[0]["text"].count("\n") == 8
+    assert events == [] and len(re.findall(r"^\d\. ", messages[0]["text"], flags=re.M)) == 8
     assert "Route 2 van 8" in messages[1]["text"]
 
 
 def test_an_unclear_typed_answer_shows_the_buttons_again():
     slots, _ranking = walking()
     messages, events = feedback(slots, intent="route_feedback", text="hmm tja")
-    assert (
-        events == []
-        and "Kies een van de knoppen" in messages[0]["text"]
-        and "Route 1 van 8" in messages[1]["text"]
-    )
+    assert events == [] and messages[0]["text"] == load_text("walk", "typed_unclear")
+    assert "Route 1 van 8" in messages[1]["text"]
 
 
 def test_an_old_route_button_after_the_plan_offers_to_change_routes():
@@ -416,13 +446,15 @@ def test_after_a_question_in_the_middle_the_coach_offers_to_go_on_where_we_were(
     assert leaves_form(events)
 
 
-def test_the_offer_during_the_walk_names_the_route():
+def test_after_a_question_during_the_walk_the_walk_goes_on_at_the_route_it_was():
     slots, ranking = walking(chosen=[])
     slots["routes_chosen"] = [ranking[0]]
     messages, events = run(
-        coaching.ActionCoachingOfferResume(), make_tracker(slots, "route_events", "wat zijn events?")
+        coaching.ActionCoachingOfferResume(),
+        make_tracker(slots, "kenmerk_kennis_delen", "wat is kennis delen?"),
     )
-    assert catalogue.topic(ranking[1]).title in messages[0]["text"] and events == []
+    assert f"Route 2 van 8: {catalogue.topic(ranking[1]).title}" in messages[-1]["text"] and events == []
+    assert "/route_feedback" in payloads(messages[-1])[0]
 
 
 def test_after_a_handoff_to_hr_the_coach_does_not_push():
@@ -482,11 +514,8 @@ def test_wat_was_mijn_plan_shows_the_steps_and_the_summary():
     messages, events = run(
         coaching.ActionCoachingShowPlan(), make_tracker({"coaching_plan": a_plan()}, "show_plan")
     )
-    assert events == [] and messages[0]["text"].startswith("Dit zijn je volgende stappen:")
-    assert (
-        messages[1]["text"].startswith("Jouw ontwikkelplan")
-        and "Doel: beter feedback geven" in messages[1]["text"]
-    )
+    assert events == [] and "Doel: beter feedback geven" in plan_card(messages)["text"]
+    assert plan_payload(messages)["mail"]["body"].endswith(plan_payload(messages)["text"])
 
 
 def test_asking_for_a_plan_that_does_not_exist_offers_to_make_one():
@@ -536,7 +565,7 @@ def test_a_new_goal_keeps_the_chosen_routes_and_renews_the_steps():
     messages, events = run(coaching.ActionCoachingQuestionsDone(), tracker)
     plan = slot_sets(events)["coaching_plan"]
     assert plan["goal"] == "Excel" and plan["routes"] == ["route_zelfstudie"]
-    assert "nieuwe doel" in messages[0]["text"] and "Excel" in messages[1]["text"]
+    assert "nieuwe doel" in messages[0]["text"] and "Excel" in plan_card(messages)["text"]
     assert "geen route gekozen" not in texts(messages)
     assert slot_sets(events)["coaching_phase"] == "done"
 
@@ -607,4 +636,243 @@ async def test_a_whole_conversation_ends_with_a_plan_of_at_least_three_steps():
     apply(events)
     assert state["coaching_phase"] == "done" and state["coaching_plan"]["routes"] == [first, second]
     assert len(state["coaching_plan"]["steps"]) >= 3
-    assert "presenteren" in messages[0]["text"]
+    assert "presenteren" in plan_card(messages)["text"]
+
+
+# --- issue 12: coaching that understands typing -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed, intent",
+    [
+        ("sla de rest maar over", "nlu_fallback"),
+        ("ik ben klaar", "route_feedback"),
+        ("maak mijn plan maar", "route_feedback"),
+    ],
+)
+def test_typed_ways_to_skip_the_rest_make_the_plan(typed, intent):
+    slots, ranking = walking(chosen=[])
+    slots["routes_chosen"] = [ranking[1]]
+    messages, events = feedback(slots, intent=intent, text=typed)
+    assert slot_sets(events)["coaching_plan"]["routes"] == [ranking[1]]
+    plan_card(messages)
+
+
+def test_ik_ben_klaar_read_as_stop_still_makes_the_plan():
+    slots, ranking = walking(chosen=[])
+    slots["routes_chosen"] = [ranking[0], ranking[2]]
+    _messages, events = run(
+        coaching.ActionCoachingStop(), make_tracker(slots, "stop_coaching", "ik ben klaar")
+    )
+    assert slot_sets(events)["coaching_plan"]["routes"] == [ranking[0], ranking[2]]
+    assert slot_sets(events)["coaching_phase"] == "done"
+
+
+@pytest.mark.parametrize("typed", ["doe maar de volgende", "deze niet", "nee, de volgende"])
+def test_typed_ways_to_turn_a_route_down(typed):
+    slots, ranking = walking()
+    messages, events = feedback(slots, intent="next_item", text=typed)
+    assert slot_sets(events)["routes_rejected"] == [ranking[0]]
+    assert "Route 2 van 8" in messages[0]["text"]
+
+
+def test_naming_another_route_with_niet_turns_that_route_down_without_its_faq_answer():
+    slots, ranking = walking()
+    other = ranking[3]
+    title = catalogue.topic(other).title
+    messages, events = feedback(slots, intent=other, text=f"{title.lower()} niet")
+    assert slot_sets(events)["routes_rejected"] == [other]
+    assert "Route 1 van 8" in messages[0]["text"]  # still at the first route
+    assert content_answer(other) not in texts(messages)
+
+
+def test_a_question_about_a_route_during_the_walk_is_answered_and_the_walk_goes_on():
+    slots, ranking = walking()
+    other = ranking[4]
+    messages, events = feedback(slots, intent=other, text=f"wat is {catalogue.topic(other).title.lower()}?")
+    assert content_answer(other) in texts(messages)
+    assert "Route 1 van 8" in messages[-1]["text"]
+    assert "routes_chosen" not in slot_sets(events) and "routes_rejected" not in slot_sets(events)
+
+
+def test_after_three_chosen_routes_the_coach_offers_to_make_the_plan_once():
+    slots, ranking = walking(chosen=ranking_of_walk()[:2])
+    messages, events = feedback(slots, "fit", ranking[2])
+    offer = messages[-1]
+    assert offer["text"] == load_text("walk", "enough_offer", count=3)
+    make, further = offer["buttons"]
+    assert '"route_choice":"skip"' in make["payload"] and '"route_choice":"continue"' in further["payload"]
+    # "ja" to the offer makes the plan; "nee" shows the next route, without a hint on its card
+    state = {**slots, **slot_sets(events)}
+    offered = make_tracker(state, "affirm", "ja graag")
+    offered.events.insert(-1, {"event": "bot", "text": offer["text"], "data": {"buttons": offer["buttons"]}})
+    _, events = run(coaching.ActionRouteFeedback(), offered)
+    assert slot_sets(events)["coaching_plan"]["routes"] == ranking[:3]
+    declined = make_tracker(state, "deny", "nee")
+    declined.events.insert(-1, {"event": "bot", "text": offer["text"], "data": {"buttons": offer["buttons"]}})
+    messages, events = run(coaching.ActionRouteFeedback(), declined)
+    assert "Route 4 van 8" in messages[-1]["text"] and "routes_rejected" not in slot_sets(events)
+    assert "gekozen" not in messages[-1]["text"]
+
+
+def test_klaar_while_changing_the_routes_keeps_the_plan_routes_not_the_old_or_a_suggestion():
+    old = a_plan(chosen=["route_zelfstudie", "route_events"])
+    slots, _ranking = walking(chosen=["route_samen_leren"], rejected=["route_events"])
+    _messages, events = feedback({**slots, "coaching_plan": old}, intent="stop_coaching", text="ik ben klaar")
+    assert slot_sets(events)["coaching_plan"]["routes"] == ["route_samen_leren"]  # the edit is kept
+    # nothing chosen yet in the edit: the plan keeps its routes minus the one turned down
+    slots, _ = walking(chosen=[], rejected=["route_events"])
+    _, events = feedback({**slots, "coaching_plan": old}, intent="route_feedback", text="klaar")
+    assert slot_sets(events)["coaching_plan"]["routes"] == ["route_zelfstudie"]
+
+
+def test_dropping_a_route_from_a_finished_plan_by_name_changes_the_plan():
+    old = a_plan(chosen=["route_zelfstudie", "route_events"])
+    tracker = make_tracker(
+        {"coaching_plan": old, "coaching_phase": "done"}, "route_zelfstudie", "haal zelfstudie eruit"
+    )
+    messages, events = run(coaching.ActionRouteFeedback(), tracker)
+    assert slot_sets(events)["coaching_plan"]["routes"] == ["route_events"]
+    assert content_answer("route_zelfstudie") not in texts(messages)
+    assert "Routes: Events" in plan_card(messages)["text"]
+
+
+def test_a_plain_question_about_a_route_after_the_plan_gets_its_answer():
+    tracker = make_tracker(
+        {"coaching_plan": a_plan(), "coaching_phase": "done"}, "route_zelfstudie", "wat is zelfstudie?"
+    )
+    messages, events = run(coaching.ActionRouteFeedback(), tracker)
+    assert content_answer("route_zelfstudie") in texts(messages) and "coaching_plan" not in slot_sets(events)
+
+
+async def test_changing_an_earlier_answer_inside_the_questions():
+    state = {
+        "coaching_goal": "Excel",
+        **{k: None for k in ANSWERS},
+        "time_per_week": "1_3",
+        "social": "alone",
+    }
+    tracker = make_tracker(
+        {**state, "requested_slot": "learning_style"},
+        "route_samen_leren",
+        "eigenlijk liever samen met een collega",
+        confidence=0.8,
+        form_active=True,
+    )
+    messages, events = await run_async(coaching.ValidateCoachingForm(), tracker)
+    assert slot_sets(events)["social"] == "together"
+    assert slot_sets(events)["learning_style"] is None  # asked again, no error
+    assert load_text("reask", "changed", summary="samen met anderen") == messages[0]["text"]
+
+
+@pytest.mark.parametrize(
+    "typed, kind",
+    [("waarom vraag je dat?", "why"), ("wat bedoel je?", "meaning"), ("hoe lang duurt dit nog?", "how_long")],
+)
+async def test_a_side_question_inside_the_questions_is_answered_then_the_question_again(typed, kind):
+    tracker = make_tracker(
+        {"coaching_goal": "Excel", "requested_slot": "time_per_week"},
+        "out_of_scope",
+        typed,
+        confidence=0.6,
+        form_active=True,
+    )
+    messages, events = await run_async(coaching.ValidateCoachingForm(), tracker)
+    assert "Kies een van de knoppen" not in texts(messages)
+    assert messages[0]["text"] == questions.side_answer("time_per_week", kind, 5)
+    assert slot_sets(events)["time_per_week"] is None
+
+
+async def test_a_topic_question_inside_the_questions_is_answered_not_met_choose_a_button():
+    tracker = make_tracker(
+        {"coaching_goal": "Excel", "requested_slot": "social"},
+        "route_werkplekleren",
+        "wat is werkplekleren precies?",
+        confidence=0.91,
+        form_active=True,
+    )
+    messages, events = await run_async(coaching.ValidateCoachingForm(), tracker)
+    assert content_answer("route_werkplekleren") in texts(messages) and slot_sets(events)["social"] is None
+
+
+# --- issue 12: goals ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["geen idee eigenlijk", "tja, weet ik niet", "1 tot 3 uur"])
+async def test_a_non_goal_is_not_taken_and_the_goal_is_asked_again_with_examples(typed):
+    tracker = make_tracker(
+        {"requested_slot": "coaching_goal"}, "nlu_fallback", typed, confidence=0.3, form_active=True
+    )
+    messages, events = await run_async(coaching.ValidateCoachingForm(), tracker)
+    assert slot_sets(events)["coaching_goal"] is None and messages
+    asked_before = make_tracker({"requested_slot": "coaching_goal"}, after_user=["action_ask_coaching_goal"])
+    asked_before.events.insert(0, {"event": "action", "name": "action_ask_coaching_goal"})
+    messages, _ = run(coaching.ASK_ACTIONS["coaching_goal"](), asked_before)
+    examples = questions.question("coaching_goal")["examples"]
+    assert [b["title"] for b in messages[0]["buttons"]] == examples + [load("texts")["buttons"]["stop"]]
+
+
+async def test_an_example_goal_button_is_the_goal():
+    payload = questions.option_payload("coaching_goal", "Beter presenteren")
+    tracker = make_tracker(
+        {"requested_slot": "coaching_goal"},
+        "inform",
+        payload,
+        [{"entity": "coaching_goal", "value": "Beter presenteren"}],
+        form_active=True,
+    )
+    _, events = await run_async(coaching.ValidateCoachingForm(), tracker)
+    assert slot_sets(events)["coaching_goal"] == "Beter presenteren"
+
+
+@pytest.mark.parametrize(
+    "first, goal",
+    [
+        ("Help me een ontwikkelplan te maken, ik wil beter worden in Excel", "ik wil beter worden in Excel"),
+        ("ik wil beter leren presenteren", "ik wil beter leren presenteren"),
+        ("help me een ontwikkelplan te maken", None),
+    ],
+)
+def test_a_goal_in_the_first_message_is_used(first, goal):
+    messages, events = run(coaching.ActionCoachingStart(), make_tracker({}, "start_coaching", first))
+    if goal is None:
+        assert "coaching_goal" not in slot_sets(events) or slot_sets(events)["coaching_goal"] is None
+    else:
+        assert slot_sets(events)["coaching_goal"] == goal
+        assert analyse_goal(goal).display in messages[-1]["text"]
+
+
+def test_keep_plan_explains_and_shows_the_plan_with_its_payload():
+    messages, _ = run(
+        coaching.ActionCoachingKeepPlan(), make_tracker({"coaching_plan": a_plan()}, "keep_plan")
+    )
+    assert messages[0]["text"] == load_text("plan", "keep")
+    plan_card(messages)
+    plan_payload(messages)
+    messages, _ = run(coaching.ActionCoachingKeepPlan(), make_tracker({}, "keep_plan"))
+    assert payloads(messages[0]) == ["/start_coaching"]
+
+
+def test_the_question_order_has_one_source():
+    order = questions.question_order()
+    assert DOMAIN["forms"]["coaching_form"]["required_slots"] == order
+    asks = [f"action_ask_{q}" for q in order]
+    assert [a for a in DOMAIN["actions"] if a in asks] == asks
+    assert list(coaching.ASK_ACTIONS) == order and order == coaching.QUESTIONS
+    assert list(ANSWER_FACTORS) == [q for q in order if questions.is_choice(q)]
+    assert load_text("start", "intro", question_count="X").count("X") == 1  # the count is filled in
+
+
+async def test_the_goal_is_redacted_again_before_it_reaches_the_plan():
+    # defence in depth: even a goal that reached the action unredacted shows no name or number
+    tracker = make_tracker(
+        {"requested_slot": "coaching_goal"},
+        "nlu_fallback",
+        "beter samenwerken met Jan de Vries, bel 06-12345678",
+        confidence=0.3,
+        form_active=True,
+    )
+    _, events = await run_async(coaching.ValidateCoachingForm(), tracker)
+    slots = slot_sets(events)
+    assert "Jan" not in slots["coaching_goal"] and "0612" not in slots["coaching_goal"].replace("-", "")
+    assert "Jan" not in slots["goal_analysis"]["phrase"] and "[" not in slots["goal_analysis"]["phrase"]

@@ -103,6 +103,7 @@ def test_the_conversation_survives_a_reload_and_nieuw_gesprek_starts_afresh(page
     expect(widget.privacy_ok).to_be_hidden()  # the notice is shown once, not on every page
 
     page.get_by_role("button", name="Nieuw gesprek").click()
+    page.get_by_role("alertdialog").get_by_role("button", name="Ja, begin opnieuw").click()
     expect(widget.user_messages).to_have_count(0)
     expect(widget.bot_messages).to_have_count(1)  # only the welcome
     assert widget.sender_id() != sender

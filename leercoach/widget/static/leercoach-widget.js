@@ -44,7 +44,7 @@
     send: "Verstuur",
     typing: "De Leercoach typt…",
     quickReplies: "Kies een antwoord",
-    welcome: "Hoi! Ik ben de Leercoach. Stel je vraag over leren op je werk.",
+    welcome: "Hoi, welkom! Ik ben Leercoach. Stel je vraag over leren op je werk.",
     privacyTitle: "Over je privacy",
     privacyText:
       "Je gesprek wordt bewaard om de Leercoach te verbeteren. Deel geen namen of gevoelige gegevens.",
@@ -56,7 +56,20 @@
     unreachableKept: "Wat je typte staat nog in het invoerveld.",
     retry: "Opnieuw proberen",
     busy: "Even geduld: de Leercoach is nog bezig met je vorige bericht.",
-    download: "Download je gesprek"
+    download: "Download je gesprek",
+    // Under the plan (planTools) and before a new conversation (confirmNewConversation).
+    planTools: "Je plan bewaren",
+    planCalendar: "Zet in je agenda",
+    planPrint: "Print",
+    planCopy: "Kopieer",
+    planCopied: "Je plan staat op het klembord.",
+    planCopyFailed: "Kopiëren lukte niet. Selecteer de tekst van je plan en kopieer die zelf.",
+    planShare: "Deel met je leidinggevende",
+    newConversationQuestion: "Wil je een nieuw gesprek beginnen? Dit gesprek verdwijnt uit dit venster.",
+    newConversationPlan:
+      "Je plan gaat niet mee naar het nieuwe gesprek. Bewaar het eerst met de knoppen onder je plan: agenda, print of kopieer.",
+    newConversationYes: "Ja, begin opnieuw",
+    newConversationNo: "Nee, ga terug"
   };
 
   // ---------------------------------------------------------------- helpers
@@ -293,6 +306,20 @@
 
   // ------------------------------------------------------------- widget
 
+  // data-starters: a JSON list of {title, payload}, the buttons on the first screen.
+  function readStarters(raw) {
+    try {
+      var list = JSON.parse(raw || "[]");
+      return Array.isArray(list)
+        ? list.filter(function (b) {
+            return b && typeof b.title === "string" && typeof b.payload === "string";
+          })
+        : [];
+    } catch (e) {
+      return [];
+    }
+  }
+
   function readConfig(script) {
     var data = script.dataset;
     var strings = {};
@@ -320,6 +347,7 @@
       strings: strings,
       privacyUrl: data.privacyUrl ? safeHref(data.privacyUrl) : null,
       initPayload: data.initPayload || "",
+      starters: readStarters(data.starters),
       storage: data.storage === "session" ? "session" : "local",
       css: data.css || scriptUrl.replace(/\.js(\?.*)?$/, ".css"),
       colors: chooseColors(data.color, data.colorText)
@@ -359,6 +387,8 @@
     var stylesheet = el("link", { rel: "stylesheet", href: this.config.css });
     var reveal = function () {
       host.style.removeProperty("visibility");
+      // Only now has the log its real height: show the last message (after a reload too).
+      if (self.panel && self.isOpen()) self.scrollToEnd();
     };
     stylesheet.addEventListener("load", reveal);
     stylesheet.addEventListener("error", reveal);
@@ -444,7 +474,7 @@
         "aria-labelledby": ids.title,
         hidden: true
       },
-      [header, this.privacy, this.log, this.typing, this.alert, this.form]
+      [header, this.privacy, this.confirmNode(), this.log, this.typing, this.alert, this.form]
     );
 
     this.container = el("div", { className: "lc-root" }, [this.launcher, this.panel]);
@@ -459,7 +489,7 @@
       self.close();
     });
     this.newButton.addEventListener("click", function () {
-      self.newConversation();
+      self.confirmNewConversation();
     });
     this.privacyOk.addEventListener("click", function () {
       self.state.privacyAcknowledged = true;
@@ -551,12 +581,14 @@
   LeercoachWidget.prototype.renderHistory = function () {
     var self = this;
     this.log.textContent = "";
-    // A local welcome line opens every conversation, unless the bot greets by itself.
+    // One welcome opens every conversation (with the starter buttons), unless the bot greets
+    // by itself.
     if (!this.config.initPayload) {
       this.log.appendChild(this.messageNode({ from: "bot", text: this.strings.welcome }));
     }
     this.state.messages.forEach(function (message) {
-      self.log.appendChild(self.messageNode(message));
+      // a message of only buttons shows as the quick replies, as it did when it arrived
+      if (message.from !== "bot" || message.text) self.log.appendChild(self.messageNode(message));
     });
     this.renderQuickReplies();
   };
@@ -566,10 +598,15 @@
     var bubble = el("div", { className: "lc-bubble" });
     if (fromBot) bubble.appendChild(renderMarkdown(message.text || "", this.strings));
     else bubble.textContent = message.text; // what the employee typed is always plain text
-    return el("div", { className: "lc-message " + (fromBot ? "lc-message--bot" : "lc-message--user") }, [
+    var node = el("div", { className: "lc-message " + (fromBot ? "lc-message--bot" : "lc-message--user") }, [
       srOnly((fromBot ? this.config.title : this.strings.you) + ": "),
       bubble
     ]);
+    if (fromBot && message.plan) {
+      node.classList.add("lc-message--plan");
+      bubble.appendChild(this.planTools(message.plan, node));
+    }
+    return node;
   };
 
   // Buttons of the last bot message become quick replies; older ones are history.
@@ -577,9 +614,14 @@
     var self = this;
     this.removeQuickReplies();
     var last = this.state.messages[this.state.messages.length - 1];
-    if (!last || last.from !== "bot" || !last.buttons || last.buttons.length === 0) return;
+    // The first screen: the starter buttons under the welcome.
+    var buttons = last ? last.buttons : this.config.initPayload ? null : this.config.starters;
+    if (last && last.from !== "bot") return;
+    if (!buttons || buttons.length === 0) return;
     var group = el("div", { className: "lc-quick-replies", role: "group", "aria-label": this.strings.quickReplies });
-    last.buttons.forEach(function (button) {
+    // A long list stacks as full-width rows on a small screen (see the stylesheet).
+    if (buttons.length > 4) group.classList.add("lc-quick-replies--long");
+    buttons.forEach(function (button) {
       var node = el("button", { type: "button", className: "lc-quick-reply", text: button.title });
       node.addEventListener("click", function () {
         // Focus would be lost when the buttons disappear: move it to the input first.
@@ -666,6 +708,10 @@
           var custom = reply && reply.custom && typeof reply.custom === "object" ? reply.custom : null;
           if (custom) {
             // The server's privacy actions: the conversation is gone, or here is its export.
+            if (custom.leercoach && custom.leercoach.type === "plan") {
+              self.attachPlan(thisTurn, custom.leercoach);
+              return;
+            }
             if (custom.leercoach === "conversation_erased") erased = true;
             else if (custom.leercoach === "conversation_export" && typeof custom.content === "string") {
               var download = self.downloadNode(custom);
@@ -685,6 +731,8 @@
                 return { title: b.title, payload: b.payload };
               });
           }
+          // "hallo" as the first message: the welcome on screen already said it; one greeting.
+          if (self.isWelcome(botMessage.text)) botMessage.text = "";
           self.state.messages.push(botMessage);
           thisTurn.push(botMessage);
           if (botMessage.text) {
@@ -767,6 +815,170 @@
     var url = URL.createObjectURL(new Blob([custom.content], { type: "text/plain;charset=utf-8" }));
     var link = el("a", { href: url, download: name, className: "lc-download", text: this.strings.download + " (" + name + ")" });
     return el("div", { className: "lc-message lc-message--bot" }, [el("div", { className: "lc-bubble" }, [link])]);
+  };
+
+  // ------------------------------------------------- the welcome, once
+
+  LeercoachWidget.prototype.isWelcome = function (text) {
+    var norm = function (t) {
+      return String(t || "").replace(/\s+/g, " ").trim();
+    };
+    var onlyWelcomeSoFar = !this.config.initPayload && this.state.messages.every(function (m) {
+      return m.from === "user";
+    });
+    return onlyWelcomeSoFar && !!text && norm(text) === norm(this.strings.welcome);
+  };
+
+  // ------------------------------------------------- the plan to take along
+
+  // The plan's payload (a Rasa custom message beside the plan's text) belongs to the plan card:
+  // the bot message of this turn that came just before it.
+  LeercoachWidget.prototype.attachPlan = function (thisTurn, payload) {
+    var plan = readPlan(payload);
+    var card = thisTurn[thisTurn.length - 1];
+    if (!plan || !card || !card.text) return;
+    card.plan = plan;
+    var nodes = this.log.querySelectorAll(".lc-message--bot");
+    var node = nodes[nodes.length - 1];
+    if (node && !node.querySelector(".lc-plan-tools")) {
+      node.classList.add("lc-message--plan");
+      node.querySelector(".lc-bubble").appendChild(this.planTools(plan, node));
+    }
+  };
+
+  function readPlan(payload) {
+    var calendar = payload.calendar || {};
+    var mail = payload.mail || {};
+    if (typeof payload.text !== "string" || typeof calendar.content !== "string") return null;
+    return {
+      text: payload.text,
+      calendar: {
+        content: calendar.content,
+        filename: /^[\w.-]{1,80}\.ics$/.test(calendar.filename || "") ? calendar.filename : "ontwikkelplan.ics"
+      },
+      mail: { subject: String(mail.subject || ""), body: String(mail.body || payload.text) }
+    };
+  }
+
+  // Under the plan: agenda (.ics), print, copy, and an e-mail draft for the manager.
+  LeercoachWidget.prototype.planTools = function (plan, messageNode) {
+    var self = this;
+    var s = this.strings;
+    var status = el("p", { className: "lc-plan-status", role: "status" });
+    var calendarUrl = URL.createObjectURL(new Blob([plan.calendar.content], { type: "text/calendar;charset=utf-8" }));
+    var calendar = el("a", { className: "lc-plan-tool", href: calendarUrl, download: plan.calendar.filename, text: s.planCalendar });
+    var print = el("button", { type: "button", className: "lc-plan-tool", text: s.planPrint });
+    print.addEventListener("click", function () {
+      self.printPlan(messageNode);
+    });
+    var copy = el("button", { type: "button", className: "lc-plan-tool", text: s.planCopy });
+    copy.addEventListener("click", function () {
+      copyText(plan.text).then(
+        function () {
+          status.textContent = s.planCopied;
+        },
+        function () {
+          status.textContent = s.planCopyFailed;
+        }
+      );
+    });
+    var mailto = "mailto:?subject=" + encodeURIComponent(plan.mail.subject) + "&body=" + encodeURIComponent(plan.mail.body);
+    var share = el("a", { className: "lc-plan-tool", href: mailto, text: s.planShare });
+    return el("div", { className: "lc-plan-tools", role: "group", "aria-label": s.planTools }, [
+      calendar,
+      print,
+      copy,
+      share,
+      status
+    ]);
+  };
+
+  var printSheetAdded = false;
+
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+    return new Promise(function (resolve, reject) {
+      var area = el("textarea", { readonly: true, "aria-hidden": "true" });
+      area.value = text;
+      area.style.position = "fixed";
+      area.style.opacity = "0";
+      document.body.appendChild(area);
+      area.select();
+      var ok = false;
+      try {
+        ok = document.execCommand("copy");
+      } catch (e) {
+        ok = false;
+      }
+      area.remove();
+      if (ok) resolve();
+      else reject(new Error("copy failed"));
+    });
+  }
+
+  // Print only the plan: the print stylesheet (in the widget's CSS) hides everything else while
+  // the host carries data-printing; a page-level rule hides the intranet page around it.
+  LeercoachWidget.prototype.printPlan = function (messageNode) {
+    var host = this.host;
+    if (!printSheetAdded) {
+      // A constructed stylesheet, not a <style> element: pages with a strict
+      // Content-Security-Policy (style-src 'self') allow it.
+      var rule = "@media print { body > :not([data-leercoach-widget]) { display: none !important; } }";
+      if (typeof CSSStyleSheet === "function" && "adoptedStyleSheets" in document) {
+        var sheet = new CSSStyleSheet();
+        sheet.replaceSync(rule);
+        document.adoptedStyleSheets = document.adoptedStyleSheets.concat([sheet]);
+      }
+      printSheetAdded = true;
+    }
+    messageNode.classList.add("lc-printing");
+    host.setAttribute("data-printing", "");
+    this.container.setAttribute("data-printing", "");
+    var container = this.container;
+    var done = function () {
+      messageNode.classList.remove("lc-printing");
+      host.removeAttribute("data-printing");
+      container.removeAttribute("data-printing");
+      window.removeEventListener("afterprint", done);
+    };
+    window.addEventListener("afterprint", done);
+    window.print();
+  };
+
+  // ----------------------------------------- "Nieuw gesprek": ask first
+
+  LeercoachWidget.prototype.confirmNode = function () {
+    var self = this;
+    var s = this.strings;
+    this.confirmText = el("p", { id: "lc-confirm-text" });
+    this.confirmYes = el("button", { type: "button", className: "lc-button", text: s.newConversationYes });
+    this.confirmNo = el("button", { type: "button", className: "lc-button lc-button--secondary", text: s.newConversationNo });
+    this.confirmYes.addEventListener("click", function () {
+      self.confirm.hidden = true;
+      self.newConversation();
+    });
+    this.confirmNo.addEventListener("click", function () {
+      self.confirm.hidden = true;
+      self.newButton.focus();
+    });
+    this.confirm = el(
+      "div",
+      { className: "lc-notice lc-confirm", role: "alertdialog", "aria-labelledby": "lc-confirm-text", hidden: true },
+      [this.confirmText, el("div", { className: "lc-notice-actions" }, [this.confirmNo, this.confirmYes])]
+    );
+    return this.confirm;
+  };
+
+  // Says what happens to the plan before anything is thrown away; nothing to lose: no question.
+  LeercoachWidget.prototype.confirmNewConversation = function () {
+    var hasPlan = this.state.messages.some(function (m) {
+      return !!m.plan;
+    });
+    if (this.state.messages.length === 0) return this.newConversation();
+    this.confirmText.textContent =
+      this.strings.newConversationQuestion + (hasPlan ? " " + this.strings.newConversationPlan : "");
+    this.confirm.hidden = false;
+    this.confirmNo.focus();
   };
 
   // A fresh pseudonymous id: the server sees a new conversation, the old one keeps no link to it.

@@ -15,7 +15,7 @@ from leercoach.coaching.goal import GoalAnalysis, analyse_goal, goal_problem, le
         ("AI", "goal_too_short"),  # the issue asks for 3 to 300 characters
         ("x" * 301, "goal_too_long"),
         ("asdfgh", "goal_nonsense"),
-        ("hmm", "goal_nonsense"),
+        ("hmm", "goal_not_a_goal"),  # a sound, no goal: help to find one
         ("1234", "goal_nonsense"),
         ("hahaha", "goal_nonsense"),
         ("kkkkkkkk", "goal_nonsense"),

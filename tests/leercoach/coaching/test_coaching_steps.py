@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from leercoach import catalogue
+from leercoach.coaching.data import load
 from leercoach.coaching.goal import analyse_goal
 from leercoach.coaching.steps import build_steps, due_date, dutch_date, reflection_question, render_step
 
@@ -107,15 +108,53 @@ def test_the_subject_of_the_goal_shows_in_the_steps_and_the_rhythm_follows_the_t
     assert "twee keer per week een uur" in lots[0].what
 
 
-def test_costly_routes_or_an_unknown_budget_lead_to_a_talk_about_time_and_budget():
-    analysis = analyse_goal("Excel", use_spacy=False)
+SUPPORT = load("steps")["support"]
 
-    def titles(routes, budget):
-        return [s.title for s in build_steps(analysis, routes, {**ANSWERS, "budget": budget}, TODAY)]
 
-    assert "Tijd en budget bespreken" in titles(["route_formeel_onderwijs"], "yes")
-    assert "Tijd en budget bespreken" in titles(["route_zelfstudie"], "unknown")
-    assert "Plan delen" in titles(["route_zelfstudie"], "no")
+@pytest.mark.parametrize(
+    "routes, budget, talk",
+    [
+        (["route_formeel_onderwijs"], "unknown", "costs"),
+        (["route_zelfstudie"], "unknown", "costs"),
+        (["route_formeel_onderwijs"], "yes", "costs_known"),
+        (["route_events"], "no", "costs_none"),
+        (["route_zelfstudie"], "no", "share"),
+        (["route_zelfstudie"], "yes", "share"),
+    ],
+)
+def test_the_talk_with_the_manager_fits_the_budget_answer(routes, budget, talk):
+    steps = build_steps(analyse_goal("Excel", use_spacy=False), routes, {**ANSWERS, "budget": budget}, TODAY)
+    assert SUPPORT[talk]["title"] in [s.title for s in steps]
+
+
+@pytest.mark.parametrize("budget", ["yes", "no"])
+def test_no_step_asks_about_a_budget_the_person_already_answered(budget):
+    for route in ROUTES:
+        for second in ROUTES:
+            steps = build_steps(
+                analyse_goal("Excel", use_spacy=False), [route, second], {**ANSWERS, "budget": budget}, TODAY
+            )
+            for step in steps:
+                assert not re.search(r"(?:vraag|bespreek)\w*\b.*\bof er\b.*\bbudget", step.what, re.I), step
+                assert "voor tijd en budget" not in step.who, step
+
+
+def test_a_certificate_that_matters_shows_in_the_course_step():
+    goal = analyse_goal("Excel", use_spacy=False)
+    wanted = build_steps(goal, ["route_formeel_onderwijs"], {**ANSWERS, "certificate": "yes"}, TODAY)
+    not_needed = build_steps(goal, ["route_formeel_onderwijs"], {**ANSWERS, "certificate": "no"}, TODAY)
+    assert "certificaat" in wanted[0].what and "certificaat" not in not_needed[0].what
+
+
+def test_a_step_done_alone_never_reads_met_wie_jijzelf():
+    goal = analyse_goal("Excel", use_spacy=False)
+    for route in ROUTES:
+        for social in ("alone", "together", "either"):
+            for number, step in enumerate(
+                build_steps(goal, [route], {**ANSWERS, "social": social}, TODAY), 1
+            ):
+                line = render_step(number, step)
+                assert "Met wie: jijzelf" not in line and "{" not in line
 
 
 def test_who_follows_alone_or_together():

@@ -11,12 +11,13 @@ from leercoach import catalogue
 from leercoach.coaching import questions
 from leercoach.coaching.data import load
 from leercoach.coaching.goal import analyse_goal
-from leercoach.coaching.plan import build_plan, is_plan, no_route_message, plan_messages, quoted_titles
+from leercoach.coaching.plan import build_plan, is_plan, no_route_message, plan_message, quoted_titles
 from leercoach.coaching.ranking import rank_routes
 from leercoach.coaching.walk import (
     all_routes_message,
     more_message,
     route_buttons,
+    route_edit,
     route_message,
     typed_choice,
 )
@@ -32,6 +33,7 @@ ANSWERS = {
 }
 TODAY = date(2025, 11, 26)
 MAX_WORDS = 120
+MAX_PLAN_WORDS = 230  # the plan is one card: summary and steps together
 
 
 def words(text):
@@ -43,9 +45,8 @@ def test_each_route_message_explains_gives_an_example_for_this_goal_and_says_why
     analysis = analyse_goal(goal, use_spacy=False)
     ranking = rank_routes(ANSWERS, analysis)
     for position, score in enumerate(ranking, start=1):
-        message = route_message(score, position, 8, analysis, chosen_count=2)
-        assert message.startswith("Je hebt al 2 routes gekozen")  # the way out is shown
-        assert f"Route {position} van 8: {score.title}" in message
+        message = route_message(score, position, 8, analysis)
+        assert message.startswith(f"**Route {position} van 8: {score.title}**\n\n")  # a card title
         assert ("Waarom dit bij jou past:" in message) or ("past minder goed" in message)
         assert "{" not in message and words(message) <= MAX_WORDS, (score.key, words(message))
         if analysis.subject:
@@ -88,9 +89,9 @@ def test_route_buttons_carry_the_choice_and_the_route():
 
 def test_all_routes_overview_lists_eight_in_ranked_order():
     ranking = rank_routes(ANSWERS)
-    lines = all_routes_message(ranking).splitlines()
-    assert len(lines) == 9
-    assert [line.split(". ", 1)[1].split(":")[0] for line in lines[1:]] == [s.title for s in ranking]
+    lines = [line for line in all_routes_message(ranking).splitlines() if re.match(r"\d\. ", line)]
+    assert len(lines) == 8  # a numbered list, so the widget shows it as one
+    assert [line.split(". ", 1)[1].split(":")[0] for line in lines] == [s.title for s in ranking]
 
 
 @pytest.mark.parametrize(
@@ -103,10 +104,47 @@ def test_all_routes_overview_lists_eight_in_ranked_order():
         ("laat alle routes zien", "all"),
         ("vertel meer", "more"),
         ("banaan", None),
+        # the ways people type the buttons (issue 12)
+        ("sla de rest maar over", "skip"),
+        ("ik ben klaar", "skip"),
+        ("nee dank je, ik heb genoeg", "skip"),
+        ("maak mijn plan maar", "skip"),
+        ("doe maar de volgende", "not_fit"),
+        ("nee, de volgende", "not_fit"),
+        ("deze niet", "not_fit"),
+        ("die niet", "not_fit"),
+        ("sla deze over", "not_fit"),
+        ("ja, deze wel", "fit"),
+        ("doe maar", "fit"),
+        ("vertel eens meer", "more"),
+        ("wat houdt dat in?", "more"),
+        ("hmm tja", None),
     ],
 )
 def test_typed_route_answers(typed, choice):
     assert typed_choice(typed) == choice
+
+
+@pytest.mark.parametrize(
+    "typed, edit",
+    [
+        ("werkplekleren niet", ("drop", "route_werkplekleren")),
+        ("haal zelfstudie eruit", ("drop", "route_zelfstudie")),
+        ("geen events", ("drop", "route_events")),
+        ("vrijwilligerswerk hoeft niet", ("drop", "route_vrijwilligerswerk")),
+        ("zonder de opleiding", ("drop", "route_formeel_onderwijs")),
+        ("mentor wel", ("add", "route_mentorschap_coaching")),
+        ("samen leren erbij", ("add", "route_samen_leren")),
+        ("wat is zelfstudie?", None),  # a question about the route, not an edit
+        ("wat is werkplekleren ook alweer", None),
+        ("leg uit hoe zelfstudie werkt", None),
+        ("geen idee wat events zijn?", None),
+        ("vertel meer over samen leren", None),
+        ("ik ben klaar", None),
+    ],
+)
+def test_a_named_route_with_a_choice_word_is_an_edit(typed, edit):
+    assert route_edit(typed) == edit
 
 
 def test_plan_holds_chosen_routes_in_ranking_order_and_survives_json():
@@ -116,15 +154,21 @@ def test_plan_holds_chosen_routes_in_ranking_order_and_survives_json():
     plan = build_plan(analysis, ANSWERS, ranking, chosen, TODAY)
     assert plan["routes"] == [ranking[0].key, ranking[3].key] and not plan["suggested"]
     assert json.loads(json.dumps(plan)) == plan and is_plan(plan)
-    steps, summary = plan_messages(plan)
-    assert steps.startswith("Dit zijn je volgende stappen:")
-    assert len(re.findall(r"^\d\. ", steps, flags=re.M)) >= 3
-    assert steps.count("Uiterlijk ") >= 3 and steps.count("Met wie:") >= 3
-    assert "Om over na te denken:" in summary
-    assert summary.startswith("Jouw ontwikkelplan") and "Doel: beter feedback geven" in summary
-    assert all(catalogue.topic(k).title in summary for k in plan["routes"])
-    assert "wat was mijn plan?" in summary
-    assert words(steps) <= MAX_WORDS and words(summary) <= MAX_WORDS
+    card = plan_message(plan)
+    assert card.startswith("**Jouw ontwikkelplan**\n\n") and "Doel: beter feedback geven" in card
+    assert len(re.findall(r"^\d\. ", card, flags=re.M)) >= 3 and card.count("Uiterlijk ") >= 3
+    assert "Om over na te denken:" in card and "wat was mijn plan?" in card
+    assert all(catalogue.topic(k).title in card for k in plan["routes"])
+    assert words(card) <= MAX_PLAN_WORDS
+
+
+def test_the_plan_lists_each_step_once():
+    analysis = analyse_goal("beter feedback geven", use_spacy=False)
+    ranking = rank_routes(ANSWERS, analysis)
+    plan = build_plan(analysis, ANSWERS, ranking, [ranking[0].key, ranking[1].key], TODAY)
+    card = plan_message(plan)
+    for step in plan["steps"]:
+        assert card.count(step["title"]) == 1 and card.count(step["what"]) == 1
 
 
 def test_no_chosen_route_gives_the_two_best_with_a_kind_word():
@@ -148,7 +192,7 @@ def test_the_steps_stay_short_for_every_pair_of_routes(goal):
             for second in ROUTES:
                 if first != second:
                     plan = build_plan(analysis, answers, ranking, [first, second], TODAY)
-                    assert all(words(m) <= MAX_WORDS for m in plan_messages(plan)), (first, second)
+                    assert words(plan_message(plan)) <= MAX_PLAN_WORDS, (first, second)
 
 
 def test_titles_with_en_are_quoted_apart():

@@ -2,6 +2,7 @@
 a conversation whose server died is handled once the dead ticket expires, not left hanging."""
 
 import asyncio
+import concurrent.futures
 import uuid
 
 import pytest
@@ -25,23 +26,31 @@ def stores(kind):
     return dead_server, waiting_server
 
 
+def run_apart(coroutine):
+    """Runs the coroutine on an event loop of its own thread: in `make test-servers` the browser
+    tests' Playwright (sync API) keeps a loop running in the main thread."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 async def wait_for_the_lock(waiting_server, conversation):
     async with waiting_server.lock(conversation, lock_lifetime=1, wait_time_in_seconds=0.2):
         return "handled"
 
 
-async def test_rasas_own_lock_store_never_hands_the_lock_to_the_waiting_message():
+def test_rasas_own_lock_store_never_hands_the_lock_to_the_waiting_message():
     dead_server, waiting_server = stores(RedisLockStore)
     dead_server.issue_ticket("conversation", lock_lifetime=1)  # the server dies holding it
     # Both tickets expire; the emptied lock then counts as taken for ever (or raises LockError).
     with pytest.raises((asyncio.TimeoutError, LockError)):
-        await asyncio.wait_for(wait_for_the_lock(waiting_server, "conversation"), timeout=5)
+        run_apart(asyncio.wait_for(wait_for_the_lock(waiting_server, "conversation"), timeout=5))
 
 
-async def test_the_patient_lock_store_handles_it_when_the_dead_ticket_expires():
+def test_the_patient_lock_store_handles_it_when_the_dead_ticket_expires():
     dead_server, waiting_server = stores(PatientRedisLockStore)
     dead_server.issue_ticket("conversation", lock_lifetime=1)
-    assert await asyncio.wait_for(wait_for_the_lock(waiting_server, "conversation"), timeout=10) == "handled"
+    result = run_apart(asyncio.wait_for(wait_for_the_lock(waiting_server, "conversation"), timeout=10))
+    assert result == "handled"
 
 
 def test_it_is_created_from_the_endpoints_file_like_rasas_redis_type():

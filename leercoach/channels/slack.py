@@ -264,6 +264,11 @@ class SlackReplies(OutputChannel):
             message["thread_ts"] = self.thread_ts
         await self.api.post_message(message)
 
+    async def send_custom_json(self, recipient_id: str, json_message: Dict[str, Any], **kwargs: Any) -> None:
+        """Not posted: custom payloads are for the intranet widget (the plan's agenda file, the
+        export download, the erasure mark) and the text beside each one reaches this channel too.
+        Rasa's default would post the JSON itself as a message."""
+
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         for part in split_text(to_mrkdwn(text), MAX_SECTION_TEXT):
             await self._post(part)

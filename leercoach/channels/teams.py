@@ -255,6 +255,11 @@ class TeamsReplies(OutputChannel):
             if answer.status >= 300:
                 logger.error(f"Teams: the connector answered HTTP {answer.status}.")
 
+    async def send_custom_json(self, recipient_id: str, json_message: Dict[str, Any], **kwargs: Any) -> None:
+        """Not posted: custom payloads are for the intranet widget (the plan's agenda file, the
+        export download, the erasure mark) and the text beside each one reaches this channel too.
+        Rasa's default would post the JSON itself as a message."""
+
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         await self._send({"text": to_teams_markdown(text)})
 

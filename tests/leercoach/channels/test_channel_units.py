@@ -252,3 +252,19 @@ def test_teams_package_has_the_manifest_at_the_root_and_both_icons(tmp_path):
     }  # white on transparent only
     with pytest.raises(PackageError, match="GUID"):
         build_package({**env, "LEERCOACH_TEAMS_APP_ID": "leercoach"}, tmp_path / "bad.zip")
+
+
+@pytest.mark.parametrize("replies", [slack.SlackReplies, teams.TeamsReplies])
+def test_widget_payloads_are_not_posted_as_json(replies):
+    posted = []
+
+    class Recorder(replies):
+        def __init__(self):
+            pass
+
+        async def send_text_message(self, recipient_id, text, **kwargs):
+            posted.append(text)
+
+    plan = {"leercoach": {"type": "plan", "ics": "BEGIN:VCALENDAR"}}
+    asyncio.run(Recorder().send_response("c0ffee", {"text": "Jouw ontwikkelplan", "custom": plan}))
+    assert posted == ["Jouw ontwikkelplan"]

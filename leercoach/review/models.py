@@ -104,10 +104,57 @@ class UnansweredQuestion(models.Model):
     group_key = models.CharField(max_length=200, db_index=True)
 
 
+class DayStats(models.Model):
+    """Inzichten's totals per day a conversation started (local date) and channel.
+
+    Kept by summary.sync() in the same transaction as the conversations it folds in (what changed,
+    added; what left the summary, subtracted), so Inzichten reads a few hundred rows instead of
+    aggregating every conversation."""
+
+    day = models.DateField()
+    channel = models.CharField(max_length=40, default="")
+    conversations = models.IntegerField(default=0)
+    messages = models.IntegerField(default=0)
+    fallbacks = models.IntegerField(default=0)
+    coaching_started = models.IntegerField(default=0)
+    questions_done = models.IntegerField(default=0)
+    route_chosen = models.IntegerField(default=0)
+    plan_made = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "channel"], name="day_stats_once")]
+
+
+class TopicStats(models.Model):
+    """Per catalogue topic: conversations answered on it, messages, and the answer feedback."""
+
+    topic = models.CharField(max_length=80, unique=True)
+    conversations = models.IntegerField(default=0)
+    messages = models.IntegerField(default=0)
+    feedback_conversations = models.IntegerField(default=0)  # conversations with 👍 or 👎 on it
+    feedback_up = models.IntegerField(default=0)
+    feedback_down = models.IntegerField(default=0)
+
+
+class RouteStats(models.Model):
+    route = models.CharField(max_length=80, unique=True)
+    conversations = models.IntegerField(default=0)
+
+
+class UnansweredStats(models.Model):
+    """Per group of unanswered questions (UnansweredQuestion.group_key): conversations, messages."""
+
+    group_key = models.CharField(max_length=200, unique=True)
+    conversations = models.IntegerField(default=0)
+    messages = models.IntegerField(default=0)
+
+
 class SyncState(models.Model):
     """How far sync() has read the tracker store's events table (one row)."""
 
     last_event_id = models.BigIntegerField(default=0)
+    # False until the Inzichten totals (DayStats and the others) are built from the summary once.
+    totals_built = models.BooleanField(default=False)
     # The newest erasure or purge in the audit log already reconciled with the store.
     last_audit_id = models.BigIntegerField(default=0)
     synced_at = models.DateTimeField(null=True)

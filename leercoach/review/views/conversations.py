@@ -67,7 +67,7 @@ def transcript(request, number: int):
     conversation = get_object_or_404(Conversation, pk=number)
     stored = tracker.conversation_events(conversation.sender_id)
     if not stored:  # erased or purged since the last sync
-        conversation.delete()
+        summary.forget(Conversation.objects.filter(pk=conversation.pk))
         raise Http404
     audit_log.record("transcript_view", actor=request.user.username, conversation=conversation.sender_id)
     previous, following = neighbours(listing(request.GET), conversation)

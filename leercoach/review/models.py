@@ -45,7 +45,7 @@ class Conversation(models.Model):
     channel = models.CharField(max_length=40, default="", db_index=True)
     started_at = models.DateTimeField(db_index=True)
     last_at = models.DateTimeField(db_index=True)
-    user_messages = models.PositiveIntegerField(default=0, db_index=True)
+    user_messages = models.PositiveIntegerField(default=0)
     fallbacks = models.PositiveIntegerField(default=0)
     clarifications = models.PositiveIntegerField(default=0)
     coaching_started = models.BooleanField(default=False)
@@ -68,8 +68,11 @@ class Conversation(models.Model):
 
     class Meta:
         indexes = [
+            # One per sort order (read either way): a page, a seek and previous / next are
+            # index range scans, never a sort of the whole list.
             models.Index(fields=["-started_at", "-id"], name="conv_started_desc"),
-            models.Index(fields=["fallbacks"], name="conv_fallbacks"),
+            models.Index(fields=["-user_messages", "-id"], name="conv_messages_desc"),
+            models.Index(fields=["-fallbacks", "-id"], name="conv_fallbacks_desc"),
             models.Index(fields=["feedback_down"], name="conv_feedback_down"),
         ]
 

@@ -9,10 +9,10 @@ from typing import List, Optional, Tuple
 
 from django import forms
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 
 from leercoach import catalogue
-from leercoach.review.models import Conversation, Tag
+from leercoach.review.models import Conversation, DayStats, Tag
 from leercoach.review.texts import text
 
 SORTS = {
@@ -99,6 +99,7 @@ class Listing:
     form: ConversationFilter
     queryset: QuerySet
     order: Tuple[str, str]
+    data: dict  # the filter as applied (without the fields that were not valid)
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -147,22 +148,26 @@ def listing(params) -> Listing:
     if data.get("q"):
         found = found.filter(search_text__contains=data["q"].lower())
     order = SORTS.get(data.get("sortering") or "nieuwste", SORTS["nieuwste"])
-    return Listing(form, found.order_by(*order), order)
+    return Listing(form, found.order_by(*order), order, data)
 
 
 def _seek(order: Tuple[str, str], anchor: Conversation) -> Tuple[Q, Q]:
-    """(after, before): the conversations after and before `anchor` in `order` (a key, then the id)."""
+    """(after, before): the conversations after and before `anchor` in `order` (a key, then the id).
+
+    Each is `key <= value AND (key < value OR id < anchor)` (or the mirror image): the first part
+    is a range the index on the key starts from, so a seek reads a page's rows, not all before it."""
     field, _ = order
     name = field.lstrip("-")
     value = getattr(anchor, name)
     descending = field.startswith("-")
-    after = Q(**{f"{name}__lt" if descending else f"{name}__gt": value}) | Q(
-        **{name: value, "id__lt" if descending else "id__gt": anchor.pk}
-    )
-    before = Q(**{f"{name}__gt" if descending else f"{name}__lt": value}) | Q(
-        **{name: value, "id__gt" if descending else "id__lt": anchor.pk}
-    )
-    return after, before
+
+    def side(lower: bool) -> Q:
+        near = "lt" if lower else "gt"
+        return Q(**{f"{name}__{near}e": value}) & (
+            Q(**{f"{name}__{near}": value}) | Q(**{f"id__{near}": anchor.pk})
+        )
+
+    return side(lower=descending), side(lower=not descending)
 
 
 def _reverse(order: Tuple[str, str]) -> List[str]:
@@ -179,9 +184,12 @@ def neighbours(found: Listing, current: Conversation) -> Tuple[Optional[int], Op
     return previous, following
 
 
-# Counting: exact up to EXACT_UP_TO (a count that stops there costs at most that many index
-# entries); above it PostgreSQL's planner estimate for the same query, shown as "ongeveer".
+# Counting: with no filter, or only period and channel, exact from the day totals sync() keeps
+# (DayStats: a row per day and channel); otherwise exact up to EXACT_UP_TO (a count that stops
+# there reads at most that many index entries), above it PostgreSQL's planner estimate for the
+# same query, shown as "ongeveer".
 EXACT_UP_TO = 10_000
+COUNTED_PER_DAY = {"van", "tot", "kanaal", "sortering"}
 # Paging: the links seek from the last (or first) conversation on the page (`na=` / `voor=`, an
 # index range scan, as fast on page 2,000 as on page 2); a page asked for by its number alone
 # (OFFSET) goes at most this deep.
@@ -195,6 +203,16 @@ class Count:
 
 
 def count(found: Listing) -> Count:
+    data = found.data
+    if not {k for k, v in data.items() if v not in (None, "")} - COUNTED_PER_DAY:
+        days = DayStats.objects.all()
+        if data.get("van"):
+            days = days.filter(day__gte=data["van"])
+        if data.get("tot"):
+            days = days.filter(day__lte=data["tot"])
+        if data.get("kanaal"):
+            days = days.filter(channel=data["kanaal"])
+        return Count(days.aggregate(n=Sum("conversations"))["n"] or 0, True)
     queryset = found.queryset.order_by().values("pk")
     counted = queryset[: EXACT_UP_TO + 1].count()
     if counted <= EXACT_UP_TO:

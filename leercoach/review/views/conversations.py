@@ -66,7 +66,7 @@ class ReviewForm(forms.Form):
 @require_GET
 @role_required(*READS_CONVERSATIONS)
 def transcript(request, number: int):
-    conversation = get_object_or_404(Conversation, pk=number)
+    conversation = get_object_or_404(Conversation.objects.defer("search_text", "pending"), pk=number)
     stored = tracker.conversation_events(conversation.sender_id)
     if not stored:  # erased or purged since the last sync
         summary.forget(Conversation.objects.filter(pk=conversation.pk))

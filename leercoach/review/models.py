@@ -33,6 +33,17 @@ class Tag(models.Model):
         return self.name
 
 
+FILTER_COLUMNS = [
+    "channel",
+    "status",
+    "fallbacks",
+    "coaching_started",
+    "plan_made",
+    "feedback_up",
+    "feedback_down",
+]
+
+
 class Conversation(models.Model):
     """One conversation (Rasa sender_id) as HR filters it; shown by its number, never by its id."""
 
@@ -73,7 +84,21 @@ class Conversation(models.Model):
             models.Index(fields=["-started_at", "-id"], name="conv_started_desc"),
             models.Index(fields=["-user_messages", "-id"], name="conv_messages_desc"),
             models.Index(fields=["-fallbacks", "-id"], name="conv_fallbacks_desc"),
-            models.Index(fields=["feedback_down"], name="conv_feedback_down"),
+            # One partial index per mark the filter offers, newest first, with the other filter
+            # columns included: the page walks only the marked conversations, and their count
+            # is an index-only scan (PostgreSQL; SQLite gets the partial indexes without INCLUDE).
+            *[
+                models.Index(
+                    fields=["-started_at", "-id"], include=FILTER_COLUMNS, condition=condition, name=name
+                )
+                for name, condition in (
+                    ("conv_marked_fallback", models.Q(fallbacks__gt=0)),
+                    ("conv_marked_coaching", models.Q(coaching_started=True)),
+                    ("conv_marked_plan", models.Q(plan_made=True)),
+                    ("conv_marked_down", models.Q(feedback_down__gt=0)),
+                    ("conv_marked_up", models.Q(feedback_up__gt=0)),
+                )
+            ],
         ]
 
 

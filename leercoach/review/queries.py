@@ -293,5 +293,8 @@ def page(found: Listing, params, size: int) -> Page:
     number = min(number, MAX_OFFSET_PAGE)
     if counted.exact:
         number = min(number, max(1, -(-counted.value // size)))
-    rows = list(shown[(number - 1) * size : number * size + 1])
-    return Page(rows[:size], number, size, counted, number > 1, len(rows) > size, capped)
+    # The numbers first (an index-only scan past the offset), then those rows: a deferred join.
+    numbers = list(found.queryset.values_list("pk", flat=True)[(number - 1) * size : number * size + 1])
+    by_number = shown.in_bulk(numbers[:size])
+    rows = [by_number[n] for n in numbers[:size] if n in by_number]
+    return Page(rows, number, size, counted, number > 1, len(numbers) > size, capped)

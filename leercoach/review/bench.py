@@ -226,8 +226,10 @@ def run(repeat: int) -> int:
 def totals() -> int:
     """Compares the totals sync() kept, batch by batch, with the same totals counted again."""
     _configure()
+    from django.db import transaction
+
     from leercoach.review import summary
-    from leercoach.review.models import DayStats, RouteStats, TopicStats, UnansweredStats
+    from leercoach.review.models import DayStats, RouteStats, SyncState, TopicStats, UnansweredStats
 
     def snapshot():
         return {
@@ -237,9 +239,12 @@ def totals() -> int:
             for model in (DayStats, TopicStats, RouteStats, UnansweredStats)
         }
 
-    kept = snapshot()
-    summary.rebuild_totals()
-    counted = snapshot()
+    with transaction.atomic():
+        SyncState.objects.select_for_update().get_or_create(pk=1)  # no sync batch meanwhile
+        kept = snapshot()
+        summary.rebuild_totals()
+        counted = snapshot()
+        transaction.set_rollback(True)  # a check, not a repair: leave the totals as they were
     for name in kept:
         print(
             f"{name}: {len(kept[name])} rijen, {'gelijk' if kept[name] == counted[name] else 'VERSCHILLEND'}"

@@ -181,11 +181,13 @@ def _shares(ids: Optional[List[int]] = None) -> Iterator[Share]:
 def rebuild_totals() -> None:
     """Inzichten's totals from the whole summary (once, after the tables are created; or by hand:
     `python -m leercoach.review.bench totals` compares them with what sync() kept)."""
-    for model in TOTALS_KEYS:
-        model.objects.all().delete()
-    totals = _Totals()
-    totals.add_all(_shares())
-    totals.save()
+    with transaction.atomic():
+        SyncState.objects.select_for_update().get_or_create(pk=1)  # not beside a sync batch
+        for model in TOTALS_KEYS:
+            model.objects.all().delete()
+        totals = _Totals()
+        totals.add_all(_shares())
+        totals.save()
 
 
 class _Batch:

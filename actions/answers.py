@@ -51,7 +51,7 @@ class ActionAnswerTopic(Action):
         said = audience_in(tracker.latest_message.get("text") or "")
         audience = said or tracker.get_slot("audience")
         events = [SlotSet("audience", said)] if said and said != tracker.get_slot("audience") else []
-        events += send(render_topic(key, audience), dispatcher)
+        events += send(render_topic(key, audience), dispatcher, offer_feedback=True)
         if has_manager_version(key) and audience is None and not tracker.get_slot("audience_asked"):
             # Asked once, and only where the answer differs for managers.
             dispatcher.utter_message(text=message("audience_question"), buttons=audience_buttons())

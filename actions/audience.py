@@ -42,7 +42,7 @@ class ActionSetAudience(Action):
         if audience == MANAGER:
             dispatcher.utter_message(text=content.conversation("manager_noted"))
             if has_manager_version(last_topic):
-                return events + send(render_topic(last_topic, MANAGER), dispatcher)
+                return events + send(render_topic(last_topic, MANAGER), dispatcher, offer_feedback=True)
             dispatcher.utter_message(text=content.conversation("manager_offer"), buttons=manager_buttons())
             return events
         dispatcher.utter_message(text=content.conversation("employee_noted"), buttons=main_topic_buttons())

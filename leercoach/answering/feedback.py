@@ -5,7 +5,8 @@ custom payload beside its text, :func:`offer`; the intranet widget puts the two 
 answer. A click sends ``/answer_feedback{"feedback":"up"}`` (or ``"down"``); the message itself is
 the event HR's review app counts per topic. The reply (:func:`reply`) thanks, or says sorry and
 offers to rephrase or to ask HR, and carries :func:`received`, so the widget shows it in place of
-the buttons. Slack and Teams drop custom payloads (``leercoach`` key), so they only see the text.
+the buttons. Only the widget's channel gets the offer (:func:`asks_channel`); Slack and Teams would
+drop a custom payload anyway (``leercoach`` key), and `make shell` would print it.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ INTENT = "answer_feedback"
 ENTITY = "feedback"
 VALUES = ("up", "down")  # leercoach.review.reading reads the same two
 KNOWLEDGE_GROUPS = ("faq", "kenmerk", "drager", "route")
+# The channel of the intranet widget (leercoach.channels.rest). Only it has the buttons; Slack,
+# Teams and `make shell` (Rasa's "cmdline", which would print the mark as JSON) never get the mark.
+WIDGET_CHANNELS = ("rest",)
 # Which conversation texts (answers.yml ``conversation:``) answer which value; None: no valid value.
 TEXTS = {"up": "feedback_up", "down": "feedback_down", None: "feedback_unclear"}
 
@@ -29,6 +33,11 @@ def offers_feedback(topic: Optional[str]) -> bool:
     """Only answers to knowledge topics get the buttons: not greetings, small talk, HR or privacy
     texts, fallbacks or coaching questions."""
     return bool(topic) and catalogue.is_topic(topic) and catalogue.topic(topic).group in KNOWLEDGE_GROUPS
+
+
+def asks_channel(input_channel: Optional[str]) -> bool:
+    """Whether the channel the person writes in shows the 👍 / 👎 buttons."""
+    return input_channel in WIDGET_CHANNELS
 
 
 def offer() -> dict:

@@ -89,6 +89,13 @@ def test_the_manager_version_of_the_last_answer_offers_feedback(dispatcher):
     assert len(offers(dispatcher.messages)) == 1
 
 
+@pytest.mark.parametrize("channel", ["slack", "botframework", "cmdline"])
+def test_only_the_widget_gets_the_offer_not_slack_teams_or_the_shell(channel, dispatcher):
+    ActionAnswerTopic().run(dispatcher, make_tracker("route_zelfstudie", channel=channel), {})
+    assert dispatcher.messages and not offers(dispatcher.messages)
+    assert not any(m.get("custom") for m in dispatcher.messages)
+
+
 def test_fallbacks_offer_no_feedback(dispatcher):
     ActionResolveReference().run(dispatcher, make_tracker("refer_list_item", "de tweede", {}), {})
     assert dispatcher.messages and not offers(dispatcher.messages)

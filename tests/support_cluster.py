@@ -46,7 +46,11 @@ def say(port: int, sender: str, message: str) -> Tuple[int, object]:
 
 
 def texts(replies) -> List[str]:
-    return [r.get("text") or "" for r in replies] if isinstance(replies, list) else []
+    """The text of each chat bubble; a custom-only message (a mark for the widget, such as the
+    feedback offer) is no bubble, so it does not count as an empty reply."""
+    if not isinstance(replies, list):
+        return []
+    return [r.get("text") or "" for r in replies if not (r.get("custom") and not r.get("text"))]
 
 
 def question_text(slot: str) -> str:

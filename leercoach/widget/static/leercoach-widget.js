@@ -1017,6 +1017,9 @@
     input.addEventListener("input", function () {
       shownContact.textContent = input.value.trim() || t.contact_empty;
     });
+    consent.addEventListener("change", function () {
+      if (consent.checked && error.textContent === t.consent_missing) error.textContent = "";
+    });
     var form = el("form", { className: "lc-handoff", "aria-labelledby": id + "-title", novalidate: true }, [
       el("p", { id: id + "-title", className: "lc-handoff-title", text: t.title }),
       el("label", { for: id + "-contact", className: "lc-handoff-label", text: t.contact_label }),

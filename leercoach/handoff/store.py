@@ -81,3 +81,25 @@ def save(channel: str, question: str, contact: str) -> None:
             )
     except sa.exc.SQLAlchemyError as problem:
         raise HandoffStoreError(type(problem).__name__) from None
+
+
+def purge(days: int, now: dt.datetime | None = None) -> int:
+    """Deletes the hulpvragen older than ``days`` (the retention period, as for conversations);
+    how many. The review app also forgets them when HR opens it; this runs with the daily purge,
+    so the promise holds when nobody looks. No review database yet: nothing to delete."""
+    url = database_url()
+    if url.startswith("sqlite") and not (state_dir() / "review.sqlite3").exists():
+        return 0
+    cutoff = (now or dt.datetime.now(dt.timezone.utc)) - dt.timedelta(days=days)
+    if url.startswith("sqlite"):
+        cutoff = cutoff.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    try:
+        with _engine(url).begin() as connection:
+            table_exists = sa.inspect(connection).has_table(TABLE)
+            if not table_exists:
+                return 0
+            return connection.execute(
+                handoff_requests.delete().where(handoff_requests.c.created_at < cutoff)
+            ).rowcount
+    except sa.exc.SQLAlchemyError as problem:
+        raise HandoffStoreError(type(problem).__name__) from None

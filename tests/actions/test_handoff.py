@@ -9,7 +9,6 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import handoff
 from leercoach import content, settings
-from tests.leercoach.handoff.conftest import migrated_sqlite, review_sqlite  # noqa: F401  (fixtures)
 
 CONTACT = "anna.devries@bedrijf.nl"
 FORM_METADATA = {"handoff_contact": CONTACT, "handoff_consent": True}
@@ -17,7 +16,13 @@ FORM_METADATA = {"handoff_contact": CONTACT, "handoff_consent": True}
 
 def user(text, intent, channel="rest", metadata=None):
     parse = {"intent": {"name": intent, "confidence": 1.0}, "entities": [], "text": text}
-    return {"event": "user", "text": text, "parse_data": parse, "input_channel": channel, "metadata": metadata or {}}
+    return {
+        "event": "user",
+        "text": text,
+        "parse_data": parse,
+        "input_channel": channel,
+        "metadata": metadata or {},
+    }
 
 
 def bot(text):
@@ -62,7 +67,9 @@ def hr_text(name, **values):
 
 
 def test_in_the_widget_leercoach_offers_to_pass_the_question_on():
-    messages, events = run(handoff.ActionHandoffOffer(), tracker([user("ik wil iemand van HR spreken", "human_handoff")]))
+    messages, events = run(
+        handoff.ActionHandoffOffer(), tracker([user("ik wil iemand van HR spreken", "human_handoff")])
+    )
     (offer,) = messages
     assert "Zal ik je vraag doorgeven aan HR?" in offer["text"]
     assert [b["payload"] for b in offer["buttons"]] == ["/affirm", "/deny"]
@@ -72,7 +79,8 @@ def test_in_the_widget_leercoach_offers_to_pass_the_question_on():
 @pytest.mark.parametrize("channel", ["slack", "botframework"])
 def test_in_slack_and_teams_it_says_honestly_how_to_reach_hr(channel):
     messages, events = run(
-        handoff.ActionHandoffOffer(), tracker([user("ik wil iemand van HR spreken", "human_handoff", channel)])
+        handoff.ActionHandoffOffer(),
+        tracker([user("ik wil iemand van HR spreken", "human_handoff", channel)]),
     )
     (answer,) = messages
     assert settings.hr_contact() in answer["text"] and "niet voor je doorgeven" in answer["text"]
@@ -105,7 +113,9 @@ def test_the_question_asked_just_before_is_offered():
     assert messages[0]["buttons"] == [{"title": hr_text("use_previous"), "payload": "/affirm"}]
     # the button takes that question
     events += [bot(messages[0]["text"]), user("/affirm", "affirm")]
-    _, extracted = extract("handoff_question", tracker(events, active_loop="handoff_form", requested="handoff_question"))
+    _, extracted = extract(
+        "handoff_question", tracker(events, active_loop="handoff_form", requested="handoff_question")
+    )
     assert extracted == {"handoff_question": "hoeveel studieverlof krijg ik voor een opleiding?"}
 
 
@@ -120,7 +130,9 @@ def asked(slot, *events, **slot_values):
 
 
 def test_what_the_employee_types_is_the_question_redacted_as_it_arrived():
-    _, extracted = extract("handoff_question", asked("handoff_question", user("Mag [NAAM] mijn cursus betalen?", "out_of_scope")))
+    _, extracted = extract(
+        "handoff_question", asked("handoff_question", user("Mag [NAAM] mijn cursus betalen?", "out_of_scope"))
+    )
     assert extracted == {"handoff_question": "Mag [NAAM] mijn cursus betalen?"}
     messages, extracted = extract("handoff_question", asked("handoff_question", user("ja", "affirm")))
     assert extracted == {"handoff_question": None} and messages[0]["text"] == hr_text("question_missing")
@@ -134,28 +146,38 @@ def test_nee_or_stop_at_any_step_ends_the_form(slot, text, intent):
 
 
 def test_a_contact_typed_in_the_chat_is_not_used():
-    messages, extracted = extract("handoff_contact", asked("handoff_contact", user("mijn mail is [E-MAIL]", "inform")))
+    messages, extracted = extract(
+        "handoff_contact", asked("handoff_contact", user("mijn mail is [E-MAIL]", "inform"))
+    )
     assert extracted == {"handoff_contact": None} and messages[0]["text"] == hr_text("contact_typed")
 
 
 def test_the_form_without_consent_or_with_no_contact_is_refused():
-    for metadata in ({"handoff_contact": CONTACT, "handoff_consent": False}, {"handoff_contact": "hallo", "handoff_consent": True}):
+    for metadata in (
+        {"handoff_contact": CONTACT, "handoff_consent": False},
+        {"handoff_contact": "hallo", "handoff_consent": True},
+    ):
         messages, extracted = extract(
-            "handoff_contact", asked("handoff_contact", user("/handoff_contact", "handoff_contact", metadata=metadata))
+            "handoff_contact",
+            asked("handoff_contact", user("/handoff_contact", "handoff_contact", metadata=metadata)),
         )
         assert extracted == {"handoff_contact": None} and messages[0]["text"] == hr_text("contact_invalid")
 
 
 def test_a_usable_contact_fills_the_slot_with_a_mark_never_the_contact():
     _, extracted = extract(
-        "handoff_contact", asked("handoff_contact", user("/handoff_contact", "handoff_contact", metadata=FORM_METADATA))
+        "handoff_contact",
+        asked("handoff_contact", user("/handoff_contact", "handoff_contact", metadata=FORM_METADATA)),
     )
     assert extracted == {"handoff_contact": handoff.CONTACT_GIVEN}
     assert CONTACT not in repr(extracted)
 
 
 def test_the_form_payload_shows_the_question_and_every_label_and_never_a_contact():
-    track = tracker([user("Mag [NAAM] mijn cursus betalen?", "out_of_scope")], slots={"handoff_question": "Mag [NAAM] mijn cursus betalen?"})
+    track = tracker(
+        [user("Mag [NAAM] mijn cursus betalen?", "out_of_scope")],
+        slots={"handoff_question": "Mag [NAAM] mijn cursus betalen?"},
+    )
     messages, _ = run(handoff.ActionAskHandoffContact(), track)
     text, form = messages
     assert text["text"] == hr_text("ask_contact")
@@ -172,7 +194,10 @@ def rows(state_dir):
 
 
 def submitted(metadata=FORM_METADATA, **slot_values):
-    values = {"handoff_question": "Mag Jan de Vries mijn cursus betalen?", "handoff_contact": handoff.CONTACT_GIVEN}
+    values = {
+        "handoff_question": "Mag Jan de Vries mijn cursus betalen?",
+        "handoff_contact": handoff.CONTACT_GIVEN,
+    }
     values.update(slot_values)
     return tracker([user("/handoff_contact", "handoff_contact", metadata=metadata)], slots=values)
 
@@ -184,7 +209,12 @@ def test_with_consent_the_question_and_contact_reach_hrs_queue(review_sqlite):
     ((channel, question, contact),) = rows(review_sqlite)
     assert (channel, contact) == ("rest", CONTACT)
     assert "[NAAM]" in question and "Vries" not in question and question.endswith("mijn cursus betalen?")
-    assert slots(events) == {"handoff_offered": None, "handoff_question": None, "handoff_contact": None, "handoff_cancelled": None}
+    assert slots(events) == {
+        "handoff_offered": None,
+        "handoff_question": None,
+        "handoff_contact": None,
+        "handoff_cancelled": None,
+    }
     assert CONTACT not in repr(messages) + repr(events)
 
 

@@ -37,7 +37,13 @@ def review_django(state_dir: Path, code: str, database_url: str = "") -> str:
     }
     program = "import django\ndjango.setup()\n" + code
     result = subprocess.run(
-        [sys.executable, "-c", program], cwd=PROJECT_ROOT, env=env, check=True, timeout=300, capture_output=True, text=True
+        [sys.executable, "-c", program],
+        cwd=PROJECT_ROOT,
+        env=env,
+        check=True,
+        timeout=300,
+        capture_output=True,
+        text=True,
     )
     return result.stdout
 

@@ -69,7 +69,13 @@ def leercoach(tmp_path_factory):
         output.append(line)
         if "Ctrl-C" in line:
             break
-    yield {"port": ports["rasa"], "db": db, "logs": work / "logs", "review": work / "review", "output": output}
+    yield {
+        "port": ports["rasa"],
+        "db": db,
+        "logs": work / "logs",
+        "review": work / "review",
+        "output": output,
+    }
     process.terminate()
     try:
         process.wait(timeout=60)
@@ -118,7 +124,9 @@ def handed_off(leercoach):
     sender = "browser-handoff"
     chat(leercoach, sender, "hallo", metadata={"handoff_contact": STRAY, "handoff_consent": True})
     offer = chat(leercoach, sender, "ik wil iemand van HR spreken")
-    yes = next(b["payload"] for r in offer for b in r.get("buttons", []) if b["title"] == hr_text("offer_yes"))
+    yes = next(
+        b["payload"] for r in offer for b in r.get("buttons", []) if b["title"] == hr_text("offer_yes")
+    )
     asked = chat(leercoach, sender, yes)
     form = form_of(chat(leercoach, sender, QUESTION))
     done = chat(
@@ -178,7 +186,12 @@ def test_nee_and_stop_store_nothing(leercoach, handed_off):
     chat(leercoach, "browser-stop", "Wie betaalt mijn cursus eigenlijk?")
     assert hr_text("cancelled") in texts(chat(leercoach, "browser-stop", "stop"))
     # the form's payload after it ended: nothing read from it, the offer starts over
-    late = chat(leercoach, "browser-stop", "/handoff_contact", metadata={"handoff_contact": CONTACT, "handoff_consent": True})
+    late = chat(
+        leercoach,
+        "browser-stop",
+        "/handoff_contact",
+        metadata={"handoff_contact": CONTACT, "handoff_consent": True},
+    )
     assert "Zal ik je vraag doorgeven aan HR?" in texts(late)
     assert rows(leercoach) == before
 
@@ -189,6 +202,8 @@ def test_without_consent_nothing_is_stored(leercoach, handed_off):
     chat(leercoach, sender, "ik wil iemand van HR spreken")
     chat(leercoach, sender, "/affirm")
     chat(leercoach, sender, "Mag ik mijn opleiding in werktijd doen?")
-    refused = chat(leercoach, sender, "/handoff_contact", metadata={"handoff_contact": CONTACT, "handoff_consent": False})
+    refused = chat(
+        leercoach, sender, "/handoff_contact", metadata={"handoff_contact": CONTACT, "handoff_consent": False}
+    )
     assert hr_text("contact_invalid") in texts(refused)
     assert rows(leercoach) == before

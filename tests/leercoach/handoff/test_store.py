@@ -83,3 +83,30 @@ def test_the_database_is_found_as_the_review_app_finds_it(tmp_path, monkeypatch)
     monkeypatch.setenv("LEERCOACH_REVIEW_DATABASE_URL", "mysql://db/review")
     with pytest.raises(ValueError):
         store.database_url()
+
+
+def test_hulpvragen_past_the_retention_period_are_purged_even_when_nobody_opens_the_queue(review_sqlite):
+    store.save("rest", "oude vraag", CONTACT)
+    store.save("rest", "nieuwe vraag", CONTACT)
+    with sqlite3.connect(review_sqlite / "review.sqlite3") as connection:
+        connection.execute(
+            "UPDATE review_handoffrequest SET created_at = datetime('now', '-181 days') WHERE question = 'oude vraag'"
+        )
+    assert store.purge(180) == 1
+    with sqlite3.connect(review_sqlite / "review.sqlite3") as connection:
+        assert connection.execute("SELECT question FROM review_handoffrequest").fetchall() == [
+            ("nieuwe vraag",)
+        ]
+
+
+def test_the_purge_command_purges_the_hulpvragen_too(review_sqlite, tmp_path, monkeypatch, capsys):
+    from leercoach.privacy.__main__ import main
+    from tests.support import sqlite_endpoints
+
+    endpoints = tmp_path / "endpoints.yml"
+    sqlite_endpoints(endpoints, 5055, tmp_path / "conversations.db")
+    store.save("rest", "oude vraag", CONTACT)
+    with sqlite3.connect(review_sqlite / "review.sqlite3") as connection:
+        connection.execute("UPDATE review_handoffrequest SET created_at = datetime('now', '-31 days')")
+    assert main(["purge", "--endpoints", str(endpoints), "--days", "30"]) == 0
+    assert "Hulpvragen ouder dan 30 dagen: 1 verwijderd." in capsys.readouterr().out

@@ -133,7 +133,10 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
         actions = group.start(
             "actions",
             [python, "-m", "rasa", "run", "actions", "--port", str(action_port)],
-            extra_env={"LEERCOACH_ENDPOINTS": str(endpoints), "LEERCOACH_REVIEW_STATE_DIR": str(review_state)},
+            extra_env={
+                "LEERCOACH_ENDPOINTS": str(endpoints),
+                "LEERCOACH_REVIEW_STATE_DIR": str(review_state),
+            },
         )
         page = group.start(
             "widget-server",
@@ -159,7 +162,13 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
         for server, url in ((first, rasa_servers[0]), (second, rasa_servers[1])):
             group.wait_until_up(server, f"{url}/webhooks/rest/", timeout=420)
         yield Stack(
-            f"{page_origin}/", page_origin, rasa_url, rasa_servers, balancer, other_site, review_state / "review.sqlite3"
+            f"{page_origin}/",
+            page_origin,
+            rasa_url,
+            rasa_servers,
+            balancer,
+            other_site,
+            review_state / "review.sqlite3",
         )
     finally:
         servers_logs = [server.log for server in group.running]

@@ -7,7 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions._replies import just_said, send
+from actions._replies import asks_feedback, just_said, send
 from leercoach import catalogue, content
 from leercoach.answering import button, main_topic_buttons, render_topic
 from leercoach.answering.audience import audience_in, has_manager_version
@@ -51,7 +51,7 @@ class ActionAnswerTopic(Action):
         said = audience_in(tracker.latest_message.get("text") or "")
         audience = said or tracker.get_slot("audience")
         events = [SlotSet("audience", said)] if said and said != tracker.get_slot("audience") else []
-        events += send(render_topic(key, audience), dispatcher)
+        events += send(render_topic(key, audience), dispatcher, offer_feedback=asks_feedback(tracker))
         if has_manager_version(key) and audience is None and not tracker.get_slot("audience_asked"):
             # Asked once, and only where the answer differs for managers.
             dispatcher.utter_message(text=message("audience_question"), buttons=audience_buttons())

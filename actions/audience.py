@@ -6,7 +6,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions._replies import send
+from actions._replies import asks_feedback, send
 from leercoach import content
 from leercoach.answering import button, main_topic_buttons, render_topic
 from leercoach.answering.audience import EMPLOYEE, MANAGER, has_manager_version
@@ -42,7 +42,9 @@ class ActionSetAudience(Action):
         if audience == MANAGER:
             dispatcher.utter_message(text=content.conversation("manager_noted"))
             if has_manager_version(last_topic):
-                return events + send(render_topic(last_topic, MANAGER), dispatcher)
+                return events + send(
+                    render_topic(last_topic, MANAGER), dispatcher, offer_feedback=asks_feedback(tracker)
+                )
             dispatcher.utter_message(text=content.conversation("manager_offer"), buttons=manager_buttons())
             return events
         dispatcher.utter_message(text=content.conversation("employee_noted"), buttons=main_topic_buttons())

@@ -5,7 +5,7 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions._replies import send
+from actions._replies import asks_feedback, send
 from leercoach import catalogue
 from leercoach.answering import (
     OVERVIEW_OF_LIST,
@@ -34,7 +34,7 @@ class ActionResolveReference(Action):
             if tracker.get_slot("more_shown") == last_topic:
                 # "Vertel meer" again: say there is no more instead of repeating the paragraph.
                 return send(render_no_more(last_topic), dispatcher)
-            return send(render_more(last_topic), dispatcher)
+            return send(render_more(last_topic), dispatcher, offer_feedback=asks_feedback(tracker))
         if last_list not in catalogue.LIST_GROUPS:
             dispatcher.utter_message(text=message("no_list"), buttons=main_topic_buttons())
             return []
@@ -52,4 +52,8 @@ class ActionResolveReference(Action):
             overview = OVERVIEW_OF_LIST[last_list]
             dispatcher.utter_message(text=text, buttons=render_topic(overview).messages[0]["buttons"])
             return []
-        return send(render_topic(items[position - 1], tracker.get_slot("audience")), dispatcher)
+        return send(
+            render_topic(items[position - 1], tracker.get_slot("audience")),
+            dispatcher,
+            offer_feedback=asks_feedback(tracker),
+        )

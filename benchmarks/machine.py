@@ -107,5 +107,6 @@ class CpuWatch:
         own = (process_ticks(self.own_pids) - self._own) / CLOCK_TICKS
         return {
             "cores_used_by_setup": round(own / wall, 2),
+            "cpu_s_setup": round(own, 2),
             "cores_used_by_others": round(max(busy - own, 0) / wall, 2),
         }

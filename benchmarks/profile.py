@@ -52,8 +52,12 @@ async def _chat(url: str, turns: int) -> List[float]:
                 results,
             )
             latencies.append(time.perf_counter() - started)
-    if results.errors:
-        raise RuntimeError(f"{results.errors} errors while profiling: {results.error_kinds}")
+    # An action that fails inside Rasa gives an empty reply, not an HTTP error: count both.
+    if results.errors or results.empty_replies:
+        raise RuntimeError(
+            f"{results.errors} errors and {results.empty_replies} empty replies while profiling:"
+            f" {results.error_kinds}"
+        )
     return latencies
 
 

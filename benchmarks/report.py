@@ -22,6 +22,7 @@ COLUMNS = (
     "ready s",
     "load avg before → after",
     "cores used by others",
+    "CPU ms per msg",
 )
 SATURATION_TARGET = 75.0
 STOCK_RATIO_TARGET = 1.3
@@ -45,6 +46,7 @@ def _cells(row: dict) -> List[str]:
         f"{row['ready_s']:.1f}",
         f"{row['load_before']:.2f} → {row['load_after']:.2f}",
         f"{row['cores_used_by_others']:.2f}",
+        f"{row['cpu_ms_per_msg']:.1f}" if "cpu_ms_per_msg" in row else "",
     ]
 
 
@@ -94,7 +96,9 @@ def markdown(rows: List[dict], when: datetime, duration_s: float) -> str:
         f"Machine: {box['cores']} cores, {box['ram_gb']} GB RAM, {box['cpu']}. One load client on the same "
         f"machine (loopback). Back-to-back load runs {duration_s:.0f} s. *Load avg* is the 1-minute load "
         "average before the set-up started and after the scenario; *cores used by others* is the CPU "
-        "that processes outside this run (other users of the machine) took during the scenario.",
+        "that processes outside this run (other users of the machine) took during the scenario; *CPU ms "
+        "per msg* is the processor time of the set-up's own servers per message, the figure that "
+        "holds whatever the neighbours do.",
         "",
         "| " + " | ".join(COLUMNS) + " |",
         "|" + "---|" * len(COLUMNS),

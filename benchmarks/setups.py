@@ -49,10 +49,14 @@ class Running:
         return [pid for root in self.processes.values() for pid in machine.tree(root)]
 
     def rss_mb(self) -> Dict[str, float]:
-        return {
-            name: round(sum(machine.rss_mb(p) for p in machine.tree(pid)))
-            for name, pid in self.processes.items()
-        }
+        """The largest process of each server; "rasa ×2" when it runs several large workers
+        (forked workers share pages, so their sum would overstate the memory used)."""
+        found = {}
+        for name, pid in self.processes.items():
+            sizes = [machine.rss_mb(p) for p in machine.tree(pid)]
+            workers = sum(size >= 200 for size in sizes)
+            found[f"{name} ×{workers}" if workers > 1 else name] = round(max(sizes))
+        return found
 
 
 def _endpoints(folder: Path, action_port: Optional[int], store: str) -> Path:
@@ -155,6 +159,8 @@ def _role(pid: int) -> str:
         return "actions"
     if b"leercoach.widget.server" in command:
         return "demo page"
+    if any(part.startswith(b"leercoach.review") for part in command):
+        return "HR review"
     return "rasa"
 
 

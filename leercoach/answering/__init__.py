@@ -33,6 +33,9 @@ class Reply:
     last_topic: Optional[str] = None
     # The topic whose "vertel meer" text this reply is (a second "vertel meer" has no more).
     more_shown: Optional[str] = None
+    # The topic whose content this reply gives (None for "there is no more"): what answer
+    # feedback (leercoach.answering.feedback) is about.
+    answered: Optional[str] = None
 
 
 def button(key: str, title: Optional[str] = None) -> dict:
@@ -94,6 +97,12 @@ def _entry(key: str, audience: Optional[str]) -> dict:
 
 def render_topic(key: str, audience: Optional[str] = None) -> Reply:
     """The answer to a catalogue topic, with the buttons that lead back or onward."""
+    reply = _render_topic(key, audience)
+    reply.answered = key
+    return reply
+
+
+def _render_topic(key: str, audience: Optional[str]) -> Reply:
     entry = _entry(key, audience)
     text = _fill(entry["text"])
     group = catalogue.topic(key).group
@@ -119,6 +128,7 @@ def render_more(key: str) -> Reply:
         [{"text": _fill(content.answer(key)["more"]), "buttons": _more_buttons(key)}],
         *_more_context(key),
         more_shown=key,
+        answered=key,
     )
 
 

@@ -30,6 +30,12 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from leercoach.dialogue import action_calls
+
+# Rasa imports this module in every process that loads the model (config.yml names the
+# policy), so the cheaper action calls are in place wherever the model runs.
+action_calls.install()
+
 
 class _Replay:
     """A conversation replayed up to some event, with the states of its last turns. Kept on the

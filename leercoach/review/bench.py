@@ -7,6 +7,8 @@ Rasa's `events` table and the review app's own tables side by side, as in produc
     python -m leercoach.review.bench seed [--conversations 100000]   COPY the events, then sync the summary
     python -m leercoach.review.bench sync                            resume an interrupted sync
     python -m leercoach.review.bench run [--repeat 40]               p95 server time per page
+    python -m leercoach.review.bench totals                          Inzichten's totals as sync() kept
+                                                                     them == counted again from the summary?
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import argparse
 import io
 import os
 import random
+import re
 import statistics
 import sys
 import time
@@ -143,7 +146,8 @@ PAGES = {
     "lijst, negatieve feedback + periode": "/gesprekken/?feedback=negatief&van={month_ago}&tot={today}",
     "lijst, zoeken 'verlof'": "/gesprekken/?q=verlof",
     "lijst, status moet beter": "/gesprekken/?status=moet_beter",
-    "lijst, pagina 2000": "/gesprekken/?pagina=2000",
+    "lijst, pagina 400 (op nummer, OFFSET)": "/gesprekken/?pagina=400",
+    "lijst, pagina 2000 (via Volgende pagina)": "/gesprekken/?pagina=2000&na={page_1999_last}",
 }
 
 
@@ -154,11 +158,15 @@ def run(repeat: int) -> int:
     from django.core.cache import cache
     from django.test import Client
 
+    from leercoach.review import summary
+    from leercoach.review.management import migrate_quietly
     from leercoach.review.models import Conversation, User
 
+    migrate_quietly()
     if not Conversation.objects.exists():
         print("Eerst: make seed-review", file=sys.stderr)
         return 1
+    summary.sync()  # up to date (and the totals built, after an upgrade) before anything is timed
     password = "bench wachtwoord 2026!"
     account = User.objects.filter(username="bench").first() or User(username="bench", role="admin")
     account.set_password(password)
@@ -169,7 +177,14 @@ def run(repeat: int) -> int:
         status="moet_beter"
     )
     today = dt.date.today()
-    values = {"today": today.isoformat(), "month_ago": (today - dt.timedelta(days=30)).isoformat()}
+    values = {
+        "today": today.isoformat(),
+        "month_ago": (today - dt.timedelta(days=30)).isoformat(),
+        # the last conversation on page 1,999: the link "Volgende pagina" there leads to page 2,000
+        "page_1999_last": Conversation.objects.order_by("-started_at", "-id").values_list("pk", flat=True)[
+            1999 * 25 - 1
+        ],
+    }
     pages = {name: url.format(**values) for name, url in PAGES.items()}
     numbers = list(Conversation.objects.order_by("?").values_list("pk", flat=True)[:repeat])
     results = {}
@@ -199,10 +214,42 @@ def run(repeat: int) -> int:
     print(
         "CPU p50: processortijd van het Django-proces zelf (zonder PostgreSQL), ongevoelig voor wachten op de cores."
     )
+    for name in ("lijst, geen filter", "lijst, onderwerp", "lijst, fallback + kanaal"):
+        shown = re.search(r'<p class="count"[^>]*>(.*?)</p>', client.get(pages[name]).content.decode(), re.S)
+        print(f"telling op '{name}': {re.sub(r'<[^>]+>', '', shown.group(1)).strip()}")
     print(
         f"\nDoel p95 ≤ {TARGET_MS} ms: {'gehaald' if worst <= TARGET_MS else 'NIET gehaald'} (slechtste p95 {worst:.0f} ms)"
     )
     return 0
+
+
+def totals() -> int:
+    """Compares the totals sync() kept, batch by batch, with the same totals counted again."""
+    _configure()
+    from django.db import transaction
+
+    from leercoach.review import summary
+    from leercoach.review.models import DayStats, RouteStats, SyncState, TopicStats, UnansweredStats
+
+    def snapshot():
+        return {
+            model.__name__: sorted(
+                tuple(v for k, v in row.items() if k != "id") for row in model.objects.values()
+            )
+            for model in (DayStats, TopicStats, RouteStats, UnansweredStats)
+        }
+
+    with transaction.atomic():
+        SyncState.objects.select_for_update().get_or_create(pk=1)  # no sync batch meanwhile
+        kept = snapshot()
+        summary.rebuild_totals()
+        counted = snapshot()
+        transaction.set_rollback(True)  # a check, not a repair: leave the totals as they were
+    for name in kept:
+        print(
+            f"{name}: {len(kept[name])} rijen, {'gelijk' if kept[name] == counted[name] else 'VERSCHILLEND'}"
+        )
+    return 0 if kept == counted else 1
 
 
 def _time(client, urls, before=None):
@@ -231,7 +278,7 @@ def main(argv=None) -> int:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("command", choices=("seed", "sync", "run"))
+    parser.add_argument("command", choices=("seed", "sync", "run", "totals"))
     parser.add_argument("--conversations", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=40)
     args = parser.parse_args(argv)
@@ -241,6 +288,8 @@ def main(argv=None) -> int:
     if args.command == "sync":
         sync()
         return 0
+    if args.command == "totals":
+        return totals()
     return run(args.repeat)
 
 

@@ -1,5 +1,6 @@
-"""Inzichten: aggregates over the summary tables. A group of fewer than K distinct conversations
-is suppressed, so no figure can point at one employee."""
+"""Inzichten: figures from the totals summary.sync() keeps (DayStats, TopicStats, RouteStats,
+UnansweredStats: a few hundred rows, whatever the number of conversations). A group of fewer than
+K distinct conversations is suppressed, so no figure can point at one employee."""
 
 from __future__ import annotations
 
@@ -8,11 +9,10 @@ from dataclasses import dataclass, field
 from typing import List, Optional
 
 from django.core.cache import cache
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncDate, TruncWeek
+from django.db.models import F, Sum
 from django.utils import timezone
 
-from leercoach.review.models import Conversation, RouteChoice, TopicHit, UnansweredQuestion
+from leercoach.review.models import DayStats, RouteStats, TopicStats, UnansweredStats
 from leercoach.review.reading import topic_title
 
 K = 10  # minimum number of distinct conversations behind any figure shown
@@ -71,30 +71,37 @@ def _rows(groups, label, *values) -> List[Row]:
     return [Row(label(g), g["conversations"], [g[v] for v in values]) for g in groups]
 
 
-def _per_day(since: dt.datetime) -> Figure:
+def _per_day(since: dt.date) -> Figure:
     groups = (
-        Conversation.objects.filter(started_at__gte=since)
-        .annotate(day=TruncDate("started_at"))
+        DayStats.objects.filter(day__gte=since)
         .values("day")
-        .annotate(conversations=Count("id"), messages=Sum("user_messages"))
+        .annotate(conversations=Sum("conversations"), messages=Sum("messages"))
         .order_by("day")
     )
     return Figure(
         "per_dag",
         f"Gesprekken en berichten per dag (laatste {DAYS} dagen)",
         ["gesprekken", "berichten"],
-        _rows(groups, lambda g: g["day"].strftime("%d-%m"), "conversations", "messages"),
+        _rows(
+            [g for g in groups if g["conversations"]],
+            lambda g: g["day"].strftime("%d-%m"),
+            "conversations",
+            "messages",
+        ),
     )
 
 
-def _weekly(since: dt.datetime):
-    return (
-        Conversation.objects.filter(started_at__gte=since)
-        .annotate(week=TruncWeek("started_at"))
-        .values("week")
-        .annotate(conversations=Count("id"), messages=Sum("user_messages"), fallbacks=Sum("fallbacks"))
-        .order_by("week")
-    )
+def _weekly(since: dt.date) -> List[dict]:
+    """Per ISO week (its Monday) of the day the conversations started, from the day totals."""
+    weeks: dict = {}
+    for g in DayStats.objects.filter(day__gte=since).values("day", "conversations", "messages", "fallbacks"):
+        week = weeks.setdefault(
+            g["day"] - dt.timedelta(days=g["day"].weekday()),
+            {"conversations": 0, "messages": 0, "fallbacks": 0},
+        )
+        for name in week:
+            week[name] += g[name]
+    return [{"week": monday, **week} for monday, week in sorted(weeks.items()) if week["conversations"]]
 
 
 def _week_label(group) -> str:
@@ -123,9 +130,9 @@ def _fallback_rate(groups) -> Figure:
 
 def _top_topics() -> Figure:
     groups = (
-        TopicHit.objects.values("topic")
-        .annotate(conversations=Count("id"), messages=Sum("messages"))  # one row per (conversation, topic)
-        .order_by("-conversations")[:TOP]
+        TopicStats.objects.filter(conversations__gt=0)
+        .values("topic", "conversations", "messages")
+        .order_by("-conversations", "topic")[:TOP]
     )
     return Figure(
         "onderwerpen",
@@ -136,11 +143,11 @@ def _top_topics() -> Figure:
 
 
 def _funnel() -> Figure:
-    counts = Conversation.objects.aggregate(
-        started=Count("id", filter=Q(coaching_started=True)),
-        questions=Count("id", filter=Q(questions_done=True)),
-        routes=Count("id", filter=Q(route_chosen=True)),
-        plan=Count("id", filter=Q(plan_made=True)),
+    counts = DayStats.objects.aggregate(
+        started=Sum("coaching_started"),
+        questions=Sum("questions_done"),
+        routes=Sum("route_chosen"),
+        plan=Sum("plan_made"),
     )
     labels = {
         "started": "coaching gestart",
@@ -152,15 +159,15 @@ def _funnel() -> Figure:
         "coaching",
         "Coaching: van start tot plan",
         ["gesprekken"],
-        [Row(labels[k], v, [v]) for k, v in counts.items()],
+        [Row(labels[k], v or 0, [v or 0]) for k, v in counts.items()],
     )
 
 
 def _routes() -> Figure:
     groups = (
-        RouteChoice.objects.values("route")
-        .annotate(conversations=Count("id"))  # one row per (conversation, route): no DISTINCT needed
-        .order_by("-conversations")
+        RouteStats.objects.filter(conversations__gt=0)
+        .values("route", "conversations")
+        .order_by("-conversations", "route")
     )
     return Figure(
         "routes",
@@ -172,7 +179,10 @@ def _routes() -> Figure:
 
 def _channels() -> Figure:
     groups = (
-        Conversation.objects.values("channel").annotate(conversations=Count("id")).order_by("-conversations")
+        DayStats.objects.values("channel")
+        .annotate(conversations=Sum("conversations"))
+        .filter(conversations__gt=0)
+        .order_by("-conversations", "channel")
     )
     return Figure(
         "kanalen",
@@ -184,28 +194,24 @@ def _channels() -> Figure:
 
 def _feedback() -> Figure:
     groups = (
-        TopicHit.objects.filter(Q(feedback_up__gt=0) | Q(feedback_down__gt=0))
-        .values("topic")
-        .annotate(
-            conversations=Count("id"),  # one row per (conversation, topic)
-            up=Sum("feedback_up"),
-            down=Sum("feedback_down"),
-        )
-        .order_by("-conversations")
+        TopicStats.objects.filter(feedback_conversations__gt=0)
+        .annotate(up=F("feedback_up"), down=F("feedback_down"))
+        .values("topic", "feedback_conversations", "up", "down")
+        .order_by("-feedback_conversations", "topic")
     )
     return Figure(
         "feedback",
         "Had je hier iets aan? Antwoorden per onderwerp",
         ["duim omhoog", "duim omlaag"],
-        _rows(groups, lambda g: topic_title(g["topic"]), "up", "down"),
+        [Row(topic_title(g["topic"]), g["feedback_conversations"], [g["up"], g["down"]]) for g in groups],
     )
 
 
 def _unanswered() -> Figure:
     groups = (
-        UnansweredQuestion.objects.values("group_key")
-        .annotate(conversations=Count("conversation", distinct=True), messages=Count("id"))
-        .order_by("-conversations")[:200]
+        UnansweredStats.objects.filter(conversations__gt=0)
+        .values("group_key", "conversations", "messages")
+        .order_by("-conversations", "group_key")[:200]
     )
     rows = [Row(g["group_key"] or "(geen woorden)", g["conversations"], [g["messages"]]) for g in groups]
     return Figure(
@@ -222,10 +228,10 @@ def figures() -> List[Figure]:
     key = "review-insights"
     found = cache.get(key)
     if found is None:
-        now = timezone.now()
-        weekly = list(_weekly(now - dt.timedelta(weeks=WEEKS)))
+        today = timezone.localdate()
+        weekly = _weekly(today - dt.timedelta(weeks=WEEKS))
         found = [
-            _per_day(now - dt.timedelta(days=DAYS)),
+            _per_day(today - dt.timedelta(days=DAYS - 1)),
             _per_week(weekly),
             _top_topics(),
             _fallback_rate(weekly),

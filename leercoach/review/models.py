@@ -35,6 +35,17 @@ class Tag(models.Model):
         return self.name
 
 
+FILTER_COLUMNS = [
+    "channel",
+    "status",
+    "fallbacks",
+    "coaching_started",
+    "plan_made",
+    "feedback_up",
+    "feedback_down",
+]
+
+
 class Conversation(models.Model):
     """One conversation (Rasa sender_id) as HR filters it; shown by its number, never by its id."""
 
@@ -47,7 +58,7 @@ class Conversation(models.Model):
     channel = models.CharField(max_length=40, default="", db_index=True)
     started_at = models.DateTimeField(db_index=True)
     last_at = models.DateTimeField(db_index=True)
-    user_messages = models.PositiveIntegerField(default=0, db_index=True)
+    user_messages = models.PositiveIntegerField(default=0)
     fallbacks = models.PositiveIntegerField(default=0)
     clarifications = models.PositiveIntegerField(default=0)
     coaching_started = models.BooleanField(default=False)
@@ -70,9 +81,26 @@ class Conversation(models.Model):
 
     class Meta:
         indexes = [
+            # One per sort order (read either way): a page, a seek and previous / next are
+            # index range scans, never a sort of the whole list.
             models.Index(fields=["-started_at", "-id"], name="conv_started_desc"),
-            models.Index(fields=["fallbacks"], name="conv_fallbacks"),
-            models.Index(fields=["feedback_down"], name="conv_feedback_down"),
+            models.Index(fields=["-user_messages", "-id"], name="conv_messages_desc"),
+            models.Index(fields=["-fallbacks", "-id"], name="conv_fallbacks_desc"),
+            # One partial index per mark the filter offers, newest first, with the other filter
+            # columns included: the page walks only the marked conversations, and their count
+            # is an index-only scan (PostgreSQL; SQLite gets the partial indexes without INCLUDE).
+            *[
+                models.Index(
+                    fields=["-started_at", "-id"], include=FILTER_COLUMNS, condition=condition, name=name
+                )
+                for name, condition in (
+                    ("conv_marked_fallback", models.Q(fallbacks__gt=0)),
+                    ("conv_marked_coaching", models.Q(coaching_started=True)),
+                    ("conv_marked_plan", models.Q(plan_made=True)),
+                    ("conv_marked_down", models.Q(feedback_down__gt=0)),
+                    ("conv_marked_up", models.Q(feedback_up__gt=0)),
+                )
+            ],
         ]
 
 
@@ -106,10 +134,57 @@ class UnansweredQuestion(models.Model):
     group_key = models.CharField(max_length=200, db_index=True)
 
 
+class DayStats(models.Model):
+    """Inzichten's totals per day a conversation started (local date) and channel.
+
+    Kept by summary.sync() in the same transaction as the conversations it folds in (what changed,
+    added; what left the summary, subtracted), so Inzichten reads a few hundred rows instead of
+    aggregating every conversation."""
+
+    day = models.DateField()
+    channel = models.CharField(max_length=40, default="")
+    conversations = models.IntegerField(default=0)
+    messages = models.IntegerField(default=0)
+    fallbacks = models.IntegerField(default=0)
+    coaching_started = models.IntegerField(default=0)
+    questions_done = models.IntegerField(default=0)
+    route_chosen = models.IntegerField(default=0)
+    plan_made = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "channel"], name="day_stats_once")]
+
+
+class TopicStats(models.Model):
+    """Per catalogue topic: conversations answered on it, messages, and the answer feedback."""
+
+    topic = models.CharField(max_length=80, unique=True)
+    conversations = models.IntegerField(default=0)
+    messages = models.IntegerField(default=0)
+    feedback_conversations = models.IntegerField(default=0)  # conversations with 👍 or 👎 on it
+    feedback_up = models.IntegerField(default=0)
+    feedback_down = models.IntegerField(default=0)
+
+
+class RouteStats(models.Model):
+    route = models.CharField(max_length=80, unique=True)
+    conversations = models.IntegerField(default=0)
+
+
+class UnansweredStats(models.Model):
+    """Per group of unanswered questions (UnansweredQuestion.group_key): conversations, messages."""
+
+    group_key = models.CharField(max_length=200, unique=True)
+    conversations = models.IntegerField(default=0)
+    messages = models.IntegerField(default=0)
+
+
 class SyncState(models.Model):
     """How far sync() has read the tracker store's events table (one row)."""
 
     last_event_id = models.BigIntegerField(default=0)
+    # False until the Inzichten totals (DayStats and the others) are built from the summary once.
+    totals_built = models.BooleanField(default=False)
     # The newest erasure or purge in the audit log already reconciled with the store.
     last_audit_id = models.BigIntegerField(default=0)
     synced_at = models.DateTimeField(null=True)

@@ -15,6 +15,7 @@ def make_tracker(
     text: str = "",
     slots: Optional[Dict] = None,
     ranking: Optional[List[dict]] = None,
+    channel: str = "rest",
 ) -> Tracker:
     confidence = ranking[0]["confidence"] if ranking else 1.0
     latest = {
@@ -28,7 +29,8 @@ def make_tracker(
             "sender_id": "test-user",
             "slots": {"last_list": None, "last_topic": None, **(slots or {})},
             "latest_message": latest,
-            "events": [{"event": "user", "text": text, "parse_data": latest}],
+            # "rest": the intranet widget's channel, as Leercoach's own REST channel names it
+            "events": [{"event": "user", "text": text, "parse_data": latest, "input_channel": channel}],
             "paused": False,
             "followup_action": None,
             "active_loop": {},

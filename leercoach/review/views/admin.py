@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from leercoach import settings as leercoach_settings
 from leercoach.privacy.erasure import erase_conversation
-from leercoach.review import audit_log, passwords, tracker
+from leercoach.review import audit_log, passwords, summary, tracker
 from leercoach.review.models import Conversation, User
 from leercoach.review.permissions import ADMIN, role_required
 from leercoach.review.texts import text
@@ -136,7 +136,7 @@ def _erase(request, number: int):
         keep_id_in_audit=True,
         detail="op verzoek, via HR-review",
     )
-    conversation.delete()
+    summary.forget(Conversation.objects.filter(pk=conversation.pk))
     messages.success(request, text("erased", number=number, count=removed))
     return redirect("review:manage")
 

@@ -9,7 +9,6 @@ import re
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from leercoach.review import audit_log, reading, summary, tracker
 from leercoach.review.models import Conversation, Tag
 from leercoach.review.permissions import READS_CONVERSATIONS, role_required
-from leercoach.review.queries import ConversationFilter, listing, neighbours
+from leercoach.review.queries import EXACT_UP_TO, ConversationFilter, listing, neighbours, page
 from leercoach.review.texts import text
 
 PAGE_SIZE = 25
@@ -30,19 +29,22 @@ TAG_NAME = re.compile(r"^\w[\w -]{0,39}$")  # no leading "-", "=", "+" or "@": n
 def conversation_list(request):
     summary.sync_if_due()
     found = listing(request.GET)
-    page = Paginator(found.queryset.prefetch_related("tags", "topic_hits"), PAGE_SIZE).get_page(
-        request.GET.get("pagina")
-    )
+    shown = page(found, request.GET, PAGE_SIZE)
     keep = request.GET.copy()
-    keep.pop("pagina", None)
+    for key in ("pagina", "na", "voor"):
+        keep.pop(key, None)
     return render(
         request,
         "review/conversations.html",
         {
             "form": found.form,
-            "page": page,
+            "page": shown,
             "filters": keep.urlencode(),
-            "count": page.paginator.count,
+            "count": shown.count.value,
+            "count_exact": shown.count.exact,
+            "count_text": f"{shown.count.value:,}".replace(",", "."),
+            "pages_text": f"{shown.num_pages:,}".replace(",", "."),
+            "exact_up_to": f"{EXACT_UP_TO:,}".replace(",", "."),
         },
     )
 
@@ -64,10 +66,10 @@ class ReviewForm(forms.Form):
 @require_GET
 @role_required(*READS_CONVERSATIONS)
 def transcript(request, number: int):
-    conversation = get_object_or_404(Conversation, pk=number)
+    conversation = get_object_or_404(Conversation.objects.defer("search_text", "pending"), pk=number)
     stored = tracker.conversation_events(conversation.sender_id)
     if not stored:  # erased or purged since the last sync
-        conversation.delete()
+        summary.forget(Conversation.objects.filter(pk=conversation.pk))
         raise Http404
     audit_log.record("transcript_view", actor=request.user.username, conversation=conversation.sender_id)
     previous, following = neighbours(listing(request.GET), conversation)

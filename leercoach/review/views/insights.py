@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -9,6 +11,8 @@ from django.views.decorators.http import require_GET
 
 from leercoach.review import charts, insights, summary
 from leercoach.review.permissions import SEES_INSIGHTS, role_required
+
+CHART_SECONDS = 24 * 3600
 
 
 @require_GET
@@ -24,11 +28,13 @@ def chart(request, name: str):
     figure = insights.figure(name)
     if figure is None:
         raise Http404
-    key = f"review-chart-{name}-{hash(repr(figure))}"
+    # Keyed by what the chart shows (the same in every worker, unlike hash()): drawn again only
+    # when its figures changed, not each time the figures are counted again.
+    key = f"review-chart-{name}-{hashlib.sha256(repr(figure).encode()).hexdigest()}"
     drawn = cache.get(key)
     if drawn is None:
         drawn = charts.svg(figure)
-        cache.set(key, drawn, insights.CACHE_SECONDS)
+        cache.set(key, drawn, CHART_SECONDS)
     response = HttpResponse(drawn, content_type="image/svg+xml")
     response["Cache-Control"] = "private, max-age=60"
     return response

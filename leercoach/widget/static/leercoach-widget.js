@@ -69,7 +69,14 @@
     newConversationPlan:
       "Je plan gaat niet mee naar het nieuwe gesprek. Bewaar het eerst met de knoppen onder je plan: agenda, print of kopieer.",
     newConversationYes: "Ja, begin opnieuw",
-    newConversationNo: "Nee, ga terug"
+    newConversationNo: "Nee, ga terug",
+    // Under an answer (the server marks which ones): "Had je hier iets aan?" 👍 / 👎, once.
+    feedbackQuestion: "Had je hier iets aan?",
+    feedbackUp: "Ja",
+    feedbackDown: "Nee",
+    feedbackUpLabel: "Ja, ik had hier iets aan",
+    feedbackDownLabel: "Nee, ik had hier niets aan",
+    feedbackThanks: "Dank je voor je reactie."
   };
 
   // ---------------------------------------------------------------- helpers
@@ -606,6 +613,7 @@
       node.classList.add("lc-message--plan");
       bubble.appendChild(this.planTools(message.plan, node));
     }
+    if (fromBot && message.feedback) bubble.appendChild(this.feedbackNode(message));
     return node;
   };
 
@@ -696,12 +704,16 @@
     this.busy = true;
     this.failed = null;
     this.showAlert("");
-    this.removeQuickReplies();
+    var rating = message.feedback || null; // a click on 👍 / 👎: the quick replies stay
+    if (!rating) {
+      this.removeQuickReplies();
+      this.withdrawFeedbackOffers(); // the conversation moves on: only the latest answer asks
+    }
     var userMessage = message.text ? { from: "user", text: message.text } : null;
     var pendingNode = userMessage ? this.messageNode(userMessage) : null;
     if (pendingNode) this.log.appendChild(pendingNode);
     this.setTyping(true);
-    this.scrollToEnd();
+    if (!rating) this.scrollToEnd();
 
     return this.post(message.payload, message.metadata)
       .then(function (replies) {
@@ -709,20 +721,40 @@
         var firstNew = pendingNode;
         var erased = false;
         var thisTurn = [];
+        var thisTurnNodes = [];
+        var feedbackReply = null;
         replies.forEach(function (reply) {
           var custom = reply && reply.custom && typeof reply.custom === "object" ? reply.custom : null;
           if (custom) {
-            // The server's privacy actions: the conversation is gone, or here is its export.
-            if (custom.leercoach && custom.leercoach.type === "plan") {
+            var mark = custom.leercoach && typeof custom.leercoach === "object" ? custom.leercoach : {};
+            if (mark.type === "plan") {
               self.attachPlan(thisTurn, custom.leercoach);
               return;
             }
-            if (custom.leercoach && custom.leercoach.type === "handoff_form") {
+            if (mark.type === "handoff_form") {
               var form = readHandoff(custom.leercoach);
               var asking = thisTurn[thisTurn.length - 1];
               if (form && asking) asking.handoff = form;
               return;
             }
+            if (mark.type === "feedback_offer") {
+              self.offerFeedback(thisTurn, thisTurnNodes);
+              return;
+            }
+            if (mark.type === "feedback_received" && rating) {
+              // The reply to the click is shown in place of the buttons, not as a message.
+              var thanks = thisTurn[thisTurn.length - 1];
+              if (thanks && thanks.text && !feedbackReply) {
+                feedbackReply = thanks.text;
+                thisTurn.pop();
+                self.state.messages.splice(self.state.messages.lastIndexOf(thanks), 1);
+                var thanksNode = thisTurnNodes.pop();
+                if (thanksNode && thanksNode.parentNode) thanksNode.parentNode.removeChild(thanksNode);
+                if (firstNew === thanksNode) firstNew = null;
+              }
+              return;
+            }
+            // The server's privacy actions: the conversation is gone, or here is its export.
             if (custom.leercoach === "conversation_erased") erased = true;
             else if (custom.leercoach === "conversation_export" && typeof custom.content === "string") {
               var download = self.downloadNode(custom);
@@ -746,20 +778,25 @@
           if (self.isWelcome(botMessage.text)) botMessage.text = "";
           self.state.messages.push(botMessage);
           thisTurn.push(botMessage);
+          var node = null;
           if (botMessage.text) {
-            var node = self.messageNode(botMessage);
+            node = self.messageNode(botMessage);
             self.log.appendChild(node);
             firstNew = firstNew || node;
           }
+          thisTurnNodes.push(node);
         });
+        if (rating) self.feedbackGiven(rating, feedbackReply || self.strings.feedbackThanks);
         if (erased) self.forgetConversation(thisTurn);
         self.save();
         self.showAlert(""); // e.g. the "even geduld" note from a send while this one ran
         self.renderQuickReplies();
-        self.scrollToShow(firstNew || self.quickReplies);
+        if (!rating) self.scrollToShow(firstNew || self.quickReplies);
+        else if (firstNew) self.scrollToShow(firstNew);
         return true;
       })
       .catch(function () {
+        if (rating) self.feedbackFailed(rating);
         // Nothing reached the conversation: take the message back out of the log and give the
         // employee their text back, so a retry (or an edit) costs no retyping.
         if (pendingNode && pendingNode.parentNode) pendingNode.parentNode.removeChild(pendingNode);
@@ -841,6 +878,92 @@
       return m.from === "user";
     });
     return onlyWelcomeSoFar && !!text && norm(text) === norm(this.strings.welcome);
+  };
+
+  // ------------------------------------------ "Had je hier iets aan?" 👍 / 👎
+
+  // The server marks an answer (a custom message right after its text) that may be rated.
+  LeercoachWidget.prototype.offerFeedback = function (thisTurn, thisTurnNodes) {
+    var answer = thisTurn[thisTurn.length - 1];
+    var node = thisTurnNodes[thisTurnNodes.length - 1];
+    if (!answer || !answer.text || answer.feedback) return;
+    answer.feedback = { offered: true };
+    if (node) node.querySelector(".lc-bubble").appendChild(this.feedbackNode(answer));
+  };
+
+  // Once the conversation moves on, an answer that was not rated no longer asks (the rating
+  // counts for the topic of the latest answer).
+  LeercoachWidget.prototype.withdrawFeedbackOffers = function () {
+    this.state.messages.forEach(function (message) {
+      if (message.feedback && !message.feedback.given) delete message.feedback;
+    });
+    var open = this.log.querySelectorAll(".lc-feedback--open");
+    Array.prototype.forEach.call(open, function (node) {
+      node.parentNode.removeChild(node);
+    });
+  };
+
+  LeercoachWidget.prototype.feedbackNode = function (message) {
+    var self = this;
+    var s = this.strings;
+    var status = el("p", { className: "lc-feedback-status", role: "status" });
+    var box = el("div", { className: "lc-feedback" }, [status]);
+    if (message.feedback.given) {
+      status.textContent = message.feedback.reply || s.feedbackThanks;
+      return box;
+    }
+    box.classList.add("lc-feedback--open");
+    var questionId = "lc-feedback-q-" + Math.random().toString(36).slice(2, 10);
+    var buttons = [
+      ["up", "👍", s.feedbackUp, s.feedbackUpLabel],
+      ["down", "👎", s.feedbackDown, s.feedbackDownLabel]
+    ].map(function (spec) {
+      var button = el("button", { type: "button", className: "lc-feedback-button", "aria-label": spec[3] }, [
+        el("span", { "aria-hidden": "true", text: spec[1] }),
+        " " + spec[2]
+      ]);
+      button.addEventListener("click", function () {
+        self.rate(message, box, spec[0]);
+      });
+      return button;
+    });
+    var group = el("div", { className: "lc-feedback-choices", role: "group", "aria-labelledby": questionId }, [
+      el("span", { id: questionId, className: "lc-feedback-question", text: s.feedbackQuestion })
+    ].concat(buttons));
+    box.insertBefore(group, status);
+    return box;
+  };
+
+  LeercoachWidget.prototype.rate = function (message, box, value) {
+    if (this.busy) {
+      this.showAlert(this.strings.busy, false);
+      return;
+    }
+    var choices = box.querySelector(".lc-feedback-choices");
+    if (choices) choices.hidden = true; // once: no second click while it is on its way
+    this.input.focus(); // the buttons disappear: keep the focus in the widget
+    this.send({
+      payload: "/answer_feedback" + JSON.stringify({ feedback: value }),
+      text: null,
+      typed: false,
+      feedback: { message: message, box: box, value: value }
+    });
+  };
+
+  // The rating arrived: the buttons give way to the reply (or a short thanks), for good.
+  LeercoachWidget.prototype.feedbackGiven = function (rating, reply) {
+    rating.message.feedback = { given: rating.value, reply: reply };
+    var box = rating.box;
+    var choices = box.querySelector(".lc-feedback-choices");
+    if (choices) choices.parentNode.removeChild(choices);
+    box.classList.remove("lc-feedback--open");
+    box.querySelector(".lc-feedback-status").textContent = reply;
+  };
+
+  // It did not arrive: the buttons come back (the alert offers "Opnieuw proberen" as well).
+  LeercoachWidget.prototype.feedbackFailed = function (rating) {
+    var choices = rating.box.querySelector(".lc-feedback-choices");
+    if (choices) choices.hidden = false;
   };
 
   // ------------------------------------------------- the plan to take along

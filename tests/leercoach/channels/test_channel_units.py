@@ -268,3 +268,21 @@ def test_widget_payloads_are_not_posted_as_json(replies):
     plan = {"leercoach": {"type": "plan", "ics": "BEGIN:VCALENDAR"}}
     asyncio.run(Recorder().send_response("c0ffee", {"text": "Jouw ontwikkelplan", "custom": plan}))
     assert posted == ["Jouw ontwikkelplan"]
+
+
+@pytest.mark.parametrize("replies", [slack.SlackReplies, teams.TeamsReplies])
+def test_the_answer_feedback_marks_are_not_posted_as_json(replies):
+    from leercoach.answering import feedback
+
+    posted = []
+
+    class Recorder(replies):
+        def __init__(self):
+            pass
+
+        async def send_text_message(self, recipient_id, text, **kwargs):
+            posted.append(text)
+
+    for text, mark in (("Een antwoord", feedback.offer()), ("Dank je!", feedback.received("up"))):
+        asyncio.run(Recorder().send_response("c0ffee", {"text": text, "custom": mark}))
+    assert posted == ["Een antwoord", "Dank je!"]

@@ -4,6 +4,7 @@ as in production). Each test starts with an empty tracker store; the audit log o
 
 from __future__ import annotations
 
+import asyncio
 import os
 import tempfile
 from pathlib import Path
@@ -40,6 +41,14 @@ def review_database():
     from django.db import connection
     from django.test.utils import setup_test_environment, teardown_test_environment
 
+    try:
+        asyncio.get_running_loop()
+        # `make test-servers` runs the browser tests first, and Playwright's sync API keeps its
+        # event loop running in this thread for the session. Django then refuses every
+        # database call; these tests call it synchronously only, so the check does not apply.
+        os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    except RuntimeError:
+        pass  # no loop running: Django's check stays on
     setup_test_environment()
     name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     yield

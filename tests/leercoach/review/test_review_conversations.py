@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
+import re
 
 from django.test import TestCase
 from django.urls import reverse
@@ -84,6 +86,26 @@ class ListTests(TestCase):
         assert page.context["count"] == 33 and len(numbers) == 25
         second, _ = self.numbers(pagina=2)
         assert len(second) == 8 and not set(numbers) & set(second)
+        # The links seek from the conversation at the page's edge, and keep the filter.
+        filtered, page = self.numbers(fallback="nee")
+        assert len(filtered) == 25 and "Pagina 1 van 2" in page.content.decode()
+        following = self.client.get(reverse("review:conversations") + self.link(page, "next"))
+        shown = [c.pk for c in following.context["page"].object_list]
+        assert (
+            len(shown) == 7
+            and not set(shown) & set(filtered)
+            and "Pagina 2 van 2" in following.content.decode()
+        )
+        assert 'rel="next"' not in following.content.decode()
+        back = self.client.get(reverse("review:conversations") + self.link(following, "prev"))
+        assert [c.pk for c in back.context["page"].object_list] == filtered
+        assert 'rel="prev"' not in back.content.decode()
+        beyond, page = self.numbers(pagina=9999)
+        assert beyond == second and "Pagina 2 van 2" in page.content.decode()  # past the end: the last
+
+    def link(self, page, rel):
+        found = re.search(rf'<a href="([^"]+)" rel="{rel}"', page.content.decode())
+        return html.unescape(found.group(1))
 
 
 class TranscriptTests(TestCase):

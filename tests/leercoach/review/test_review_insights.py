@@ -9,6 +9,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from leercoach.review import seeding, summary, tracker
+from leercoach.review.models import Conversation, DayStats, RouteStats, TopicStats, UnansweredStats
 from tests.leercoach.review.support import logged_in, now
 
 DAY = 24 * 3600
@@ -84,3 +85,60 @@ class InsightTests(TestCase):
 
     def test_an_unknown_chart_is_not_found(self):
         assert self.analyst.get(reverse("review:chart", args=["niets"])).status_code == 404
+
+
+class TotalsTests(TestCase):
+    """Inzichten reads totals that sync() keeps; they must stay what the conversations say."""
+
+    def setUp(self):
+        cache.clear()
+        self.at = now() - DAY
+        conversations(12, "route_mentorschap_coaching", "hoe vind ik een mentor", self.at)
+        summary.sync()
+        self.senders = [f"route_ment{index:022x}" for index in range(12)]
+
+    def table(self, name):
+        cache.clear()
+        page = logged_in("analyst").get(reverse("review:insights"))
+        return dict(next(f for f in page.context["figures"] if f.name == name).table())
+
+    def test_conversations_that_go_on_after_a_sync_are_counted_once_with_what_they_added(self):
+        for index, sender in enumerate(self.senders):
+            later = self.at + 500 + index
+            seeding.insert(
+                tracker.engine(),
+                sender,
+                [seeding.feedback("down", later)]
+                + seeding.not_understood("hoe vraag ik verlof aan?", later + 1)
+                + seeding.coaching(later + 2, ["route_zelfstudie"], plan=True),
+            )
+        summary.sync()
+        assert self.table("onderwerpen")["Mentorschap en coaching"] == ["12", "12"]
+        assert self.table("feedback")["Mentorschap en coaching"] == ["12", "0", "12"]
+        assert self.table("onbeantwoord")["verlof vraag"] == ["12", "12"]
+        assert self.table("coaching")["plan gemaakt"] == ["12"]
+        assert self.table("kanalen")["rest"] == ["12"]
+        week = next(iter(self.table("per_week").values()))
+        assert week == ["12", str(12 * 3)]  # question, fallback question, coaching request (feedback is none)
+        before = self.totals()
+        summary.rebuild_totals()
+        assert self.totals() == before  # what sync() added up equals a count of the whole summary
+
+    def test_erased_conversations_leave_the_figures_and_a_group_below_ten_is_suppressed_again(self):
+        admin = logged_in("admin")
+        for pk in Conversation.objects.filter(sender_id__in=self.senders[:3]).values_list("pk", flat=True):
+            response = admin.post(reverse("review:manage"), {"wis-number": pk, "wis-confirm": "WISSEN"})
+            assert response.status_code == 302
+        assert self.table("onderwerpen")["Mentorschap en coaching"] is None  # 9 conversations left
+        assert self.table("kanalen")["rest"] is None
+        before = self.totals()
+        summary.rebuild_totals()
+        assert self.totals() == before
+
+    def totals(self):
+        return {
+            model.__name__: sorted(
+                tuple(v for k, v in row.items() if k != "id") for row in model.objects.values()
+            )
+            for model in (DayStats, TopicStats, RouteStats, UnansweredStats)
+        }

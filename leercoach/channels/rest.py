@@ -2,7 +2,10 @@
 
 Rasa's ``RestInput`` stores the browser's sender id and the message as they arrive and logs
 the text when a turn fails; this one passes both through the privacy boundary first, ignores
-metadata and channel names sent by the client, and never logs message text. Replies are
+channel names and metadata sent by the client, and never logs message text. The one exception
+to "ignores metadata": the widget's hulpvraag form sends the contact the employee chose to give HR
+with the payload ``/handoff_contact`` as metadata (``handoff_metadata``), so that it bypasses
+redaction on purpose; the action reads it in memory and the tracker store drops it unwritten. Replies are
 collected and returned in the HTTP response, so they reach the right browser whatever id is
 stored.
 """
@@ -21,10 +24,25 @@ from sanic.response import HTTPResponse
 
 from leercoach import content
 from leercoach.channels import guard
+from leercoach.handoff.contact import METADATA_CONSENT, METADATA_CONTACT
 from leercoach.privacy import boundary
 from leercoach.privacy.pseudonym import check_key
 
 logger = logging.getLogger(__name__)
+
+HANDOFF_PAYLOAD = "/handoff_contact"
+# Longer than any contact the store accepts (leercoach.handoff.contact checks the rest).
+_METADATA_MAX_CHARS = 400
+
+
+def handoff_metadata(text: Any, metadata: Any) -> Dict[str, Any]:
+    """Of the client's metadata only the hulpvraag form's two keys, and only with its payload."""
+    if text != HANDOFF_PAYLOAD or not isinstance(metadata, dict):
+        return {}
+    contact, consent = metadata.get(METADATA_CONTACT), metadata.get(METADATA_CONSENT)
+    if not isinstance(contact, str) or len(contact) > _METADATA_MAX_CHARS or not isinstance(consent, bool):
+        return {}
+    return {METADATA_CONTACT: contact, METADATA_CONSENT: consent}
 
 
 class RestInput(RasaRestInput):
@@ -56,9 +74,16 @@ class RestInput(RasaRestInput):
             guard.fail_on_store_errors(request.app.ctx.agent)
             incoming = boundary.incoming(self.name(), sender, guard.as_rasa_text(text))
             collector = CollectingOutputChannel()
+            metadata = handoff_metadata(incoming.text, body.get("metadata")) or None
             try:
                 await on_new_message(
-                    UserMessage(incoming.text, collector, incoming.sender_id, input_channel=self.name())
+                    UserMessage(
+                        incoming.text,
+                        collector,
+                        incoming.sender_id,
+                        input_channel=self.name(),
+                        metadata=metadata,
+                    )
                 )
             except Exception as problem:
                 # Frames and type only: an exception's message could quote the text.

@@ -1,6 +1,6 @@
 """Leercoach's texts as data: answers, short UI messages, conversation texts, the privacy notice.
 
-The Dutch texts live in ``answers.yml`` and ``privacy.yml`` so HR can change them without a
+The Dutch texts live in ``answers.yml``, ``privacy.yml`` and ``handoff.yml`` so HR can change them without a
 developer; this module only reads them and fills in their named ``{placeholders}``.
 ``signals.yml`` holds the words that steer an answer (who is asking, English, off-topic).
 """
@@ -18,6 +18,7 @@ CONTENT_DIR = Path(__file__).parent
 ANSWERS_FILE = CONTENT_DIR / "answers.yml"
 PRIVACY_FILE = CONTENT_DIR / "privacy.yml"
 SIGNALS_FILE = CONTENT_DIR / "signals.yml"
+HANDOFF_FILE = CONTENT_DIR / "handoff.yml"
 
 
 def _read_sections(path: Path, *sections: str) -> Dict[str, Any]:
@@ -106,6 +107,26 @@ def privacy_message(section: str, name: str, **values: Any) -> str:
     if name not in texts:
         raise KeyError(f"no privacy message '{section}.{name}' in {PRIVACY_FILE}")
     return fill(texts[name].strip(), what=f"privacy message '{section}.{name}'", **values)
+
+
+@lru_cache(maxsize=1)
+def _load_handoff() -> Dict[str, Any]:
+    return _read_sections(HANDOFF_FILE, "handoff")["handoff"]
+
+
+def handoff_text(name: str, **values: Any) -> str:
+    """A text of the hulpvraag to HR (``handoff.yml``); ``form.<name>`` for the widget's form."""
+    texts = _load_handoff()
+    for part in name.split("."):
+        if not isinstance(texts, dict) or part not in texts:
+            raise KeyError(f"no hulpvraag text '{name}' in {HANDOFF_FILE}")
+        texts = texts[part]
+    return fill(str(texts).strip(), what=f"hulpvraag text '{name}'", **values)
+
+
+def handoff_form_texts(**values: Any) -> Dict[str, str]:
+    """Every label of the widget's contact form, filled."""
+    return {name: handoff_text(f"form.{name}", **values) for name in _load_handoff()["form"]}
 
 
 def pii_notice(kinds: Sequence[str]) -> str:

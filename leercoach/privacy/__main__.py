@@ -51,6 +51,13 @@ def main(argv=None) -> int:
     print(
         f"Bewaartermijn {days} dagen: {result.conversations} gesprekken en {result.events} events verwijderd."
     )
+    from leercoach.handoff import store as handoffs
+
+    try:
+        print(f"Hulpvragen ouder dan {days} dagen: {handoffs.purge(days)} verwijderd.")
+    except (handoffs.HandoffStoreError, ValueError) as problem:
+        print(f"leercoach purge: de database van HR-review is niet bereikbaar ({problem}).", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -19,6 +19,7 @@ import logging
 from typing import Any, Dict, List
 
 from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.constants import SESSION_START_METADATA_SLOT
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -43,7 +44,8 @@ def redact_value(value: Any) -> Any:
 
 def redact_event(data: Dict[str, Any]) -> Dict[str, Any]:
     """The event as it may be stored: user text, entity values and slot values redacted;
-    the channel's metadata dropped (it may carry platform ids)."""
+    the channel's metadata dropped (it may carry platform ids, or the contact of a hulpvraag,
+    leercoach.handoff), also where Rasa copies it into the slot session_started_metadata."""
     kind = data.get("event")
     if kind == "user":
         data = dict(data)
@@ -58,6 +60,8 @@ def redact_event(data: Dict[str, Any]) -> Dict[str, Any]:
                 for entity in parse_data.get("entities", [])
             ]
             data["parse_data"] = parse_data
+    elif kind == "slot" and data.get("name") == SESSION_START_METADATA_SLOT:
+        data = {**data, "value": None}  # Rasa copies the first message's metadata here
     elif kind == "slot":
         data = {**data, "value": redact_value(data.get("value"))}
     elif kind == "entities":

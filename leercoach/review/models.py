@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from leercoach.handoff import store as handoff_store
+
 
 class User(AbstractUser):
     class Role(models.TextChoices):
@@ -195,9 +197,10 @@ class HandoffRequest(models.Model):
     after the retention period (LEERCOACH_RETENTION_DAYS)."""
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    channel = models.CharField(max_length=40, default="")
+    # Written by the action server (leercoach.handoff.store, one plain INSERT): same table, same sizes.
+    channel = models.CharField(max_length=handoff_store.CHANNEL_MAX_CHARS, default="")
     question = models.TextField()  # redacted
-    contact = models.CharField(max_length=200)  # as the employee gave it, on purpose
+    contact = models.CharField(max_length=handoff_store.CONTACT_MAX_CHARS)  # as the employee gave it
 
     class Meta:
         ordering = ["created_at"]

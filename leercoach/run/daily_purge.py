@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+from leercoach import settings
+from leercoach.handoff import store as handoff_store
 from leercoach.privacy.retention import purge
 from leercoach.privacy.store import engine_from_endpoints
 
@@ -17,7 +19,14 @@ def purge_once(endpoints: Path) -> str:
         result = purge(engine)
     finally:
         engine.dispose()
-    return f"Bewaartermijn: {result.conversations} oude gesprekken verwijderd ({result.events} events)."
+    try:
+        handoffs = str(handoff_store.purge(settings.retention_days()))
+    except (handoff_store.HandoffStoreError, ValueError) as problem:
+        handoffs = f"niet bereikbaar ({problem}):"
+    return (
+        f"Bewaartermijn: {result.conversations} oude gesprekken verwijderd ({result.events} events), "
+        f"{handoffs} oude hulpvragen."
+    )
 
 
 class DailyPurge:

@@ -6,6 +6,9 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+# The review app's database, migrated by Django, for the hulpvraag actions.
+from tests.leercoach.handoff.conftest import migrated_sqlite, review_sqlite  # noqa: F401
+
 
 def make_tracker(
     intent: str,

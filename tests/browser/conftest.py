@@ -29,6 +29,7 @@ from widget_support import CHROMIUM, REPORTS, Widget
 
 from leercoach.run.model import model_path
 from leercoach.run.servers import Server, Servers
+from tests.leercoach.handoff.conftest import migrate_review_app
 from tests.support import free_port, rasa_run_command, sqlite_endpoints
 
 CHROMIUM_ARGS = [
@@ -84,6 +85,7 @@ class Stack:
     rasa_servers: List[str]
     balancer: load_balancer.RoundRobin
     other_site: OtherIntranetSite
+    review_db: Path  # the review app's own database (hulpvragen), migrated by Django
 
 
 def tracker_store_ready(db: Path) -> bool:
@@ -118,6 +120,8 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
 
     group = Servers(log_dir=work)
     python = sys.executable
+    review_state = work / "review"
+    migrate_review_app(review_state)  # as make run does before the first hulpvraag
 
     def start_rasa(index: int) -> Server:
         command = rasa_run_command(
@@ -129,7 +133,10 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
         actions = group.start(
             "actions",
             [python, "-m", "rasa", "run", "actions", "--port", str(action_port)],
-            extra_env={"LEERCOACH_ENDPOINTS": str(endpoints)},
+            extra_env={
+                "LEERCOACH_ENDPOINTS": str(endpoints),
+                "LEERCOACH_REVIEW_STATE_DIR": str(review_state),
+            },
         )
         page = group.start(
             "widget-server",
@@ -154,7 +161,15 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
         group.wait_until_up(actions, f"http://127.0.0.1:{action_port}/health", timeout=180)
         for server, url in ((first, rasa_servers[0]), (second, rasa_servers[1])):
             group.wait_until_up(server, f"{url}/webhooks/rest/", timeout=420)
-        yield Stack(f"{page_origin}/", page_origin, rasa_url, rasa_servers, balancer, other_site)
+        yield Stack(
+            f"{page_origin}/",
+            page_origin,
+            rasa_url,
+            rasa_servers,
+            balancer,
+            other_site,
+            review_state / "review.sqlite3",
+        )
     finally:
         servers_logs = [server.log for server in group.running]
         group.stop_all()

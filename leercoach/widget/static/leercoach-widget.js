@@ -625,6 +625,11 @@
     // The first screen: the starter buttons under the welcome.
     var buttons = last ? last.buttons : this.config.initPayload ? null : this.config.starters;
     if (last && last.from !== "bot") return;
+    if (last && last.handoff) {
+      this.quickReplies = this.handoffForm(last.handoff);
+      this.log.appendChild(this.quickReplies);
+      return;
+    }
     if (!buttons || buttons.length === 0) return;
     var group = el("div", { className: "lc-quick-replies", role: "group", "aria-label": this.strings.quickReplies });
     // A long list stacks as full-width rows on a small screen (see the stylesheet).
@@ -710,7 +715,7 @@
     this.setTyping(true);
     if (!rating) this.scrollToEnd();
 
-    return this.post(message.payload)
+    return this.post(message.payload, message.metadata)
       .then(function (replies) {
         if (userMessage) self.state.messages.push(userMessage);
         var firstNew = pendingNode;
@@ -724,6 +729,12 @@
             var mark = custom.leercoach && typeof custom.leercoach === "object" ? custom.leercoach : {};
             if (mark.type === "plan") {
               self.attachPlan(thisTurn, custom.leercoach);
+              return;
+            }
+            if (mark.type === "handoff_form") {
+              var form = readHandoff(custom.leercoach);
+              var asking = thisTurn[thisTurn.length - 1];
+              if (form && asking) asking.handoff = form;
               return;
             }
             if (mark.type === "feedback_offer") {
@@ -808,7 +819,7 @@
       });
   };
 
-  LeercoachWidget.prototype.post = function (payload) {
+  LeercoachWidget.prototype.post = function (payload, metadata) {
     var controller = typeof AbortController === "function" ? new AbortController() : null;
     var timer = controller
       ? setTimeout(function () {
@@ -819,7 +830,10 @@
       method: "POST",
       headers: { "Content-Type": "application/json" },
       credentials: "omit",
-      body: JSON.stringify({ sender: this.state.sender, message: payload }),
+      // metadata: only the hulpvraag form's contact (never stored in this browser, see handoffForm)
+      body: JSON.stringify(
+        metadata ? { sender: this.state.sender, message: payload, metadata: metadata } : { sender: this.state.sender, message: payload }
+      ),
       signal: controller ? controller.signal : undefined
     })
       .then(function (response) {
@@ -1066,6 +1080,111 @@
     };
     window.addEventListener("afterprint", done);
     window.print();
+  };
+
+  // ------------------------------------------------- the hulpvraag to HR
+
+  // The bot's custom payload for the contact form: the (redacted) question, the payloads and
+  // every label (from the server's content file leercoach/content/handoff.yml).
+  function readHandoff(payload) {
+    var texts = payload.texts || {};
+    var needed = ["title", "contact_label", "contact_help", "summary_title", "question_label", "contact_summary_label",
+      "contact_empty", "consent", "submit", "cancel", "invalid", "consent_missing", "sent"];
+    if (typeof payload.payload !== "string" || typeof payload.cancel_payload !== "string") return null;
+    var ok = needed.every(function (key) {
+      return typeof texts[key] === "string";
+    });
+    if (!ok) return null;
+    var copy = {};
+    needed.forEach(function (key) {
+      copy[key] = texts[key];
+    });
+    return {
+      question: String(payload.question || ""),
+      payload: payload.payload,
+      cancelPayload: payload.cancel_payload,
+      maxChars: Math.min(Number(payload.max_chars) || 200, 400),
+      texts: copy
+    };
+  }
+
+  // A plausible e-mail address or phone number; the server checks again (leercoach/handoff).
+  function plausibleContact(value, maxChars) {
+    if (value.length < 5 || value.length > maxChars || /[<>]/.test(value)) return false;
+    var email = /[^\s@]+@[^\s@]+\.[^\s@]{2,}/.test(value);
+    var digits = (value.match(/\d/g) || []).length;
+    return email || digits >= 8;
+  }
+
+  var handoffCount = 0;
+
+  // The contact goes to HR only from here: shown back to the employee with the question, sent
+  // once as metadata with explicit consent, and never kept in the browser's stored history.
+  LeercoachWidget.prototype.handoffForm = function (handoff) {
+    var self = this;
+    var t = handoff.texts;
+    var id = "lc-handoff-" + ++handoffCount;
+    var input = el("input", {
+      id: id + "-contact",
+      type: "text",
+      className: "lc-handoff-input",
+      autocomplete: "email",
+      maxlength: handoff.maxChars,
+      "aria-describedby": id + "-help " + id + "-error"
+    });
+    var shownContact = el("dd", { text: t.contact_empty });
+    var consent = el("input", { id: id + "-consent", type: "checkbox", className: "lc-handoff-consent" });
+    var error = el("p", { id: id + "-error", className: "lc-handoff-error", role: "alert" });
+    var submit = el("button", { type: "submit", className: "lc-button", text: t.submit });
+    var cancel = el("button", { type: "button", className: "lc-button lc-button--secondary", text: t.cancel });
+    input.addEventListener("input", function () {
+      shownContact.textContent = input.value.trim() || t.contact_empty;
+    });
+    consent.addEventListener("change", function () {
+      if (consent.checked && error.textContent === t.consent_missing) error.textContent = "";
+    });
+    var form = el("form", { className: "lc-handoff", "aria-labelledby": id + "-title", novalidate: true }, [
+      el("p", { id: id + "-title", className: "lc-handoff-title", text: t.title }),
+      el("label", { for: id + "-contact", className: "lc-handoff-label", text: t.contact_label }),
+      input,
+      el("p", { id: id + "-help", className: "lc-handoff-help", text: t.contact_help }),
+      el("div", { className: "lc-handoff-summary" }, [
+        el("p", { className: "lc-handoff-summary-title", text: t.summary_title }),
+        el("dl", {}, [el("dt", { text: t.question_label }), el("dd", { text: handoff.question }), el("dt", { text: t.contact_summary_label }), shownContact])
+      ]),
+      el("div", { className: "lc-handoff-check" }, [consent, el("label", { for: id + "-consent", text: t.consent })]),
+      error,
+      el("div", { className: "lc-notice-actions" }, [cancel, submit])
+    ]);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var value = input.value.replace(/\s+/g, " ").trim();
+      if (!plausibleContact(value, handoff.maxChars)) {
+        error.textContent = t.invalid;
+        input.setAttribute("aria-invalid", "true");
+        input.focus();
+        return;
+      }
+      input.removeAttribute("aria-invalid");
+      if (!consent.checked) {
+        error.textContent = t.consent_missing;
+        consent.focus();
+        return;
+      }
+      error.textContent = "";
+      self.input.focus(); // the form is about to disappear
+      self.send({
+        payload: handoff.payload,
+        text: t.sent,
+        typed: false,
+        metadata: { handoff_contact: value, handoff_consent: true }
+      });
+    });
+    cancel.addEventListener("click", function () {
+      self.input.focus();
+      self.send({ payload: handoff.cancelPayload, text: t.cancel, typed: false });
+    });
+    return form;
   };
 
   // ----------------------------------------- "Nieuw gesprek": ask first

@@ -14,6 +14,8 @@ REPO = Path(__file__).resolve().parents[3]
 FAQ_FILE = REPO.parent / "shared" / "source" / "leercultuur-faq.txt"
 
 MAX_WORDS = 120
+# The privacy notice in full: it names the hulpvraag to HR too (who sees the contact, how long).
+MAX_PRIVACY_WORDS = 160
 MAX_SENTENCE_WORDS = 20
 COPY_NGRAM = 6
 
@@ -159,7 +161,7 @@ def test_privacy_answer_in_the_chat_stays_short_with_the_full_notice_inside():
         content.answer("privacy_info")["text"], privacy_text=notice, hr_contact="hr@example.org"
     )
     assert notice in shown
-    assert len(words(shown)) <= MAX_WORDS, f"privacy answer has {len(words(shown))} words"
+    assert len(words(shown)) <= MAX_PRIVACY_WORDS, f"privacy answer has {len(words(shown))} words"
 
 
 def test_sentences_stay_short_for_b1_readers():

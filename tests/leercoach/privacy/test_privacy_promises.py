@@ -44,7 +44,7 @@ def leercoach(tmp_path_factory):
     if not model_path().exists():
         pytest.fail("no model for the current data: run `make train` first (make test does)")
     work = tmp_path_factory.mktemp("privacy")
-    ports = {"rasa": free_port(), "widget": free_port(), "action": free_port()}
+    ports = {"rasa": free_port(), "widget": free_port(), "action": free_port(), "review": free_port()}
     endpoints, db = work / "endpoints.yml", work / "conversations.db"
     sqlite_endpoints(endpoints, ports["action"], db)
     store = engine_from_endpoints(endpoints)
@@ -57,6 +57,9 @@ def leercoach(tmp_path_factory):
         "LEERCOACH_LOG_DIR": str(work / "logs"),
         "LEERCOACH_RASA_PORT": str(ports["rasa"]),
         "LEERCOACH_WIDGET_PORT": str(ports["widget"]),
+        # make run starts the review app too: a free port and a state folder of its own
+        "LEERCOACH_REVIEW_PORT": str(ports["review"]),
+        "LEERCOACH_REVIEW_STATE_DIR": str(work / "review"),
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "leercoach.run", "serve"],

@@ -112,3 +112,35 @@ async def test_the_erasure_mark_deletes_the_conversation_instead_of_saving_the_t
     entry = audit.entries(store.engine, action="erasure")[0]
     assert (entry.count, entry.actor, entry.conversation) == (3, "medewerker", None)
     assert "leercultuur" not in json.dumps(repr(audit.entries(store.engine)))
+
+
+async def test_the_contact_of_a_hulpvraag_never_reaches_the_disk(store):
+    # Redaction does not see everything ("vraag naar kees", a room): the contact form's metadata
+    # is dropped unread, also where Rasa copies the first message's metadata at a new session.
+    contact = "vraag naar kees op toestel twaalf"
+    metadata = {"handoff_contact": contact, "handoff_consent": True}
+    parse_data = {
+        "text": "/handoff_contact",
+        "intent": {"name": "handoff_contact", "confidence": 1.0},
+        "entities": [],
+    }
+    tracker = DialogueStateTracker.from_events(
+        "conversation-handoff",
+        [
+            ActionExecuted("action_session_start"),
+            SlotSet("session_started_metadata", metadata),
+            ActionExecuted("action_listen"),
+            UserUttered(
+                "/handoff_contact",
+                parse_data["intent"],
+                [],
+                {**parse_data, "metadata": metadata},
+                metadata=metadata,
+            ),
+        ],
+        DOMAIN.slots,
+    )
+    await store.save(tracker)
+    assert "toestel twaalf" not in repr(raw_rows(store))
+    retrieved = await store.retrieve("conversation-handoff")  # read back, not the tracker in memory
+    assert "toestel twaalf" not in json.dumps(retrieved.current_state(), default=str)

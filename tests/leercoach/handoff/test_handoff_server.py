@@ -1,0 +1,209 @@
+"""A hulpvraag on `make run` itself: the real REST channel, Rasa, the action server and the review app.
+
+The row appears in HR's queue with the contact as the employee gave it and the question redacted;
+the contact's bytes are nowhere in the tracker store's SQLite file (with its WAL) nor in any log
+of the servers, which run at DEBUG level here so that anything Rasa could log, it logs.
+"""
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from leercoach import content, settings
+from leercoach.run.model import model_path
+from leercoach.settings import PROJECT_ROOT
+from tests.leercoach.handoff.conftest import review_django
+from tests.support import free_port, sqlite_endpoints
+
+pytestmark = pytest.mark.servers
+
+# Distinctive bytes: a name, an e-mail address and a phone number found nowhere else.
+CONTACT = "Kees Zuiderveldt, k.zuiderveldt@bedrijf.example, 06-98765432"
+SECRETS = [b"uiderveldt", b"98765432", b"98 76 54 32"]
+# Sent with a message that is not the form's payload: the channel must drop it.
+STRAY = "stray.metadata.xq@bedrijf.example"
+QUESTION = "Krijg ik studieverlof voor mijn opleiding? Bel me gerust op 06-12345678"
+
+
+@pytest.fixture(scope="module")
+def leercoach(tmp_path_factory):
+    if not model_path().exists():
+        pytest.fail("no model for the current data: run `make train` first (make test does)")
+    work = tmp_path_factory.mktemp("handoff")
+    ports = {"rasa": free_port(), "widget": free_port(), "action": free_port(), "review": free_port()}
+    endpoints, db = work / "endpoints.yml", work / "conversations.db"
+    sqlite_endpoints(endpoints, ports["action"], db)
+    env = {
+        **os.environ,
+        "LEERCOACH_ENDPOINTS": str(endpoints),
+        "LEERCOACH_LOG_DIR": str(work / "logs"),
+        "LEERCOACH_RASA_PORT": str(ports["rasa"]),
+        "LEERCOACH_WIDGET_PORT": str(ports["widget"]),
+        "LEERCOACH_REVIEW_PORT": str(ports["review"]),
+        "LEERCOACH_REVIEW_STATE_DIR": str(work / "review"),
+        "LEERCOACH_REVIEW_DATABASE_URL": "",
+        "LOG_LEVEL": "DEBUG",
+        "RASA_TELEMETRY_ENABLED": "false",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "leercoach.run", "serve"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    output = []
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line and process.poll() is not None:
+            pytest.fail("make run stopped before it was up:\n" + "".join(output))
+        output.append(line)
+        if "Ctrl-C" in line:
+            break
+    yield {
+        "port": ports["rasa"],
+        "db": db,
+        "logs": work / "logs",
+        "review": work / "review",
+        "output": output,
+    }
+    process.terminate()
+    try:
+        process.wait(timeout=60)
+    finally:
+        output.append(process.stdout.read() or "")
+
+
+def post(leercoach, body):
+    request = urllib.request.Request(
+        f"http://localhost:{leercoach['port']}/webhooks/rest/webhook",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.load(response)
+
+
+def chat(leercoach, sender, message, metadata=None):
+    body = {"sender": sender, "message": message}
+    if metadata is not None:
+        body["metadata"] = metadata
+    return post(leercoach, body)
+
+
+def texts(replies):
+    return "\n".join(r.get("text", "") for r in replies)
+
+
+def hr_text(name):
+    return content.handoff_text(name, **settings.text_values())
+
+
+def rows(leercoach):
+    with sqlite3.connect(leercoach["review"] / "review.sqlite3") as connection:
+        return connection.execute("SELECT channel, question, contact FROM review_handoffrequest").fetchall()
+
+
+def form_of(replies):
+    forms = [r["custom"]["leercoach"] for r in replies if isinstance(r.get("custom"), dict)]
+    assert len(forms) == 1, replies
+    return forms[0]
+
+
+@pytest.fixture(scope="module")
+def handed_off(leercoach):
+    sender = "browser-handoff"
+    chat(leercoach, sender, "hallo", metadata={"handoff_contact": STRAY, "handoff_consent": True})
+    offer = chat(leercoach, sender, "ik wil iemand van HR spreken")
+    yes = next(
+        b["payload"] for r in offer for b in r.get("buttons", []) if b["title"] == hr_text("offer_yes")
+    )
+    asked = chat(leercoach, sender, yes)
+    form = form_of(chat(leercoach, sender, QUESTION))
+    done = chat(
+        leercoach,
+        sender,
+        form["payload"],
+        metadata={"handoff_contact": CONTACT, "handoff_consent": True, "extra": STRAY},
+    )
+    return {"offer": offer, "asked": asked, "form": form, "done": done}
+
+
+def test_the_question_and_the_contact_reach_hrs_queue(leercoach, handed_off):
+    assert "Zal ik je vraag doorgeven aan HR?" in texts(handed_off["offer"])
+    assert hr_text("ask_question") in texts(handed_off["asked"])
+    # the form shows the question as it will be stored: redacted
+    assert "[TELEFOON]" in handed_off["form"]["question"] and "12345678" not in handed_off["form"]["question"]
+    assert hr_text("done") in texts(handed_off["done"])
+    ((channel, question, contact),) = rows(leercoach)
+    assert channel == "rest" and contact == CONTACT
+    assert question == "Krijg ik studieverlof voor mijn opleiding? Bel me gerust op [TELEFOON]"
+
+
+def test_the_contact_is_nowhere_in_the_conversation_store_or_a_log(leercoach, handed_off):
+    db = leercoach["db"]
+    on_disk = b"".join(p.read_bytes() for p in db.parent.glob(db.name + "*"))  # file, -wal, -shm
+    assert b"studieverlof" in on_disk  # the conversation itself is there
+    logs = {log.name: log.read_bytes() for log in leercoach["logs"].glob("*.log")}
+    assert any(b"DEBUG" in logged for logged in logs.values())  # the servers really logged at DEBUG
+    for secret in SECRETS + [STRAY.encode()]:
+        assert secret not in on_disk, secret
+        for name, logged in logs.items():
+            assert secret not in logged, (name, secret)
+        assert secret.decode() not in "".join(leercoach["output"])
+    stored = sqlite3.connect(db).execute("SELECT data FROM events WHERE type_name = 'user'").fetchall()
+    assert all(json.loads(data)["metadata"] == {} for (data,) in stored)
+
+
+def test_hr_sees_it_in_the_queue(leercoach, handed_off):
+    page = review_django(
+        leercoach["review"],
+        "from django.test import Client\n"
+        "from leercoach.review.models import User\n"
+        "user = User.objects.create_user('hr-queue-tester', password='een lang wachtwoord 123', role='reviewer')\n"
+        "client = Client()\n"
+        "client.force_login(user)\n"
+        "print(client.get('/hulpvragen/').content.decode())",
+    )
+    assert "k.zuiderveldt@bedrijf.example" in page and "studieverlof" in page and "[TELEFOON]" in page
+
+
+def test_nee_and_stop_store_nothing(leercoach, handed_off):
+    before = rows(leercoach)
+    chat(leercoach, "browser-nee", "ik wil iemand van HR spreken")
+    assert hr_text("cancelled") in texts(chat(leercoach, "browser-nee", "nee"))
+    chat(leercoach, "browser-stop", "kan ik met een mens praten")
+    chat(leercoach, "browser-stop", "/affirm")
+    chat(leercoach, "browser-stop", "Wie betaalt mijn cursus eigenlijk?")
+    assert hr_text("cancelled") in texts(chat(leercoach, "browser-stop", "stop"))
+    # the form's payload after it ended: nothing read from it, the offer starts over
+    late = chat(
+        leercoach,
+        "browser-stop",
+        "/handoff_contact",
+        metadata={"handoff_contact": CONTACT, "handoff_consent": True},
+    )
+    assert "Zal ik je vraag doorgeven aan HR?" in texts(late)
+    assert rows(leercoach) == before
+
+
+def test_without_consent_nothing_is_stored(leercoach, handed_off):
+    before = rows(leercoach)
+    sender = "browser-no-consent"
+    chat(leercoach, sender, "ik wil iemand van HR spreken")
+    chat(leercoach, sender, "/affirm")
+    chat(leercoach, sender, "Mag ik mijn opleiding in werktijd doen?")
+    refused = chat(
+        leercoach, sender, "/handoff_contact", metadata={"handoff_contact": CONTACT, "handoff_consent": False}
+    )
+    assert hr_text("contact_invalid") in texts(refused)
+    assert rows(leercoach) == before

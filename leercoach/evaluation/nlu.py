@@ -2,7 +2,7 @@
 
 Writes reports/nlu/: report.json (figures per topic), confusion_matrix.png,
 misclassified.txt and thresholds.txt (the fallback thresholds swept over the holdout).
-With --check it fails when holdout top-1 accuracy < 0.93 or out-of-scope rejection < 0.93.
+With --check it fails when holdout top-1 accuracy < 0.95 or out-of-scope rejection < 0.93 (issue 12).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from leercoach.run.model import LaunchError, ensure_model
 from leercoach.settings import PROJECT_ROOT
 
 HOLDOUT = PROJECT_ROOT / "tests" / "nlu_holdout" / "holdout.yml"
-MIN_ACCURACY = 0.93
+MIN_ACCURACY = 0.95  # issue 12: in-scope top-1 >= 0.95 with out-of-scope rejection >= 0.93
 MIN_OOS_REJECTION = 0.93
 # Predictions that do not answer an out-of-scope message as a topic: the off-topic answer, the
 # fallback, and the acknowledgement of a complaint ("wat een nutteloze bot").

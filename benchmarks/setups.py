@@ -74,8 +74,11 @@ def _endpoints(folder: Path, action_port: Optional[int], store: str) -> Path:
             **endpoints.get("tracker_store", {}),
             "db": str(folder / "conversations.db"),
         }
-    else:
+        if "lock_store" in endpoints:
+            endpoints["lock_store"] = {**endpoints["lock_store"], "db": str(folder / "locks.db")}
+    else:  # in memory: one worker, as each worker would have conversations of its own
         endpoints.pop("tracker_store", None)
+        endpoints.pop("lock_store", None)
     path = folder / "endpoints.yml"
     path.write_text(yaml.safe_dump(endpoints), encoding="utf-8")
     return path

@@ -44,6 +44,17 @@ def _port(variable: str, default: int) -> int:
     return int(raw)
 
 
+def _workers() -> int:
+    """Rasa worker processes (Sanic's SANIC_WORKERS): one turn uses one core, so two on a
+    two-core machine nearly double what one server handles. More than one needs a lock store
+    that works across processes (endpoints.yml: leercoach.run.lock_store.SQLiteLockStore);
+    Rasa itself falls back to one worker with its in-memory lock store."""
+    raw = os.environ.get("LEERCOACH_RASA_WORKERS", "2")
+    if not raw.isdigit() or int(raw) < 1:
+        raise LaunchError(f"LEERCOACH_RASA_WORKERS={raw!r} is geen aantal (1 of meer).")
+    return int(raw)
+
+
 def _interrupt(signum, frame):
     """Every stop signal becomes the same orderly stop as Ctrl-C (each server runs in its own
     session, so only the launcher hears the signal and stops them)."""
@@ -87,6 +98,7 @@ def serve() -> None:
     ):
         ensure_port_free(port, what)
     model = ensure_model()
+    workers = _workers()
     origins = os.environ.get(
         "LEERCOACH_ALLOWED_ORIGINS", f"http://localhost:{widget_port} http://127.0.0.1:{widget_port}"
     ).split()
@@ -112,6 +124,7 @@ def serve() -> None:
                 "--cors",
                 *origins,
             ),
+            extra_env={"SANIC_WORKERS": str(workers)},
         )
         servers.wait_until_up(rasa, f"http://127.0.0.1:{rasa_port}/", timeout=300)
         widget = servers.start(

@@ -1,4 +1,8 @@
-"""Rasa's Redis lock store, with one fix for a server that dies in the middle of a turn.
+"""Lock stores: a conversation's turns one at a time, across Rasa servers or worker processes.
+
+SQLiteLockStore (below) serves `make run`'s worker processes on one machine. PatientRedisLockStore
+is Rasa's Redis lock store for several servers, with one fix for a server that dies in the
+middle of a turn:
 
 Rasa hands out numbered tickets per conversation, each valid for ``TICKET_LOCK_LIFETIME``
 seconds. When a server dies holding a ticket, the next message of that conversation (nginx
@@ -15,11 +19,16 @@ with the same settings as Rasa's ``redis`` type.
 from __future__ import annotations
 
 import asyncio
+import json
+import os
+import sqlite3
+import threading
 import time
-from typing import Any, Optional, Text
+from contextlib import contextmanager
+from typing import Any, Iterator, Optional, Text
 
 from rasa.core.lock import TicketLock
-from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
+from rasa.core.lock_store import LOCK_LIFETIME, LockError, LockStore, RedisLockStore
 
 
 class PatientRedisLockStore(RedisLockStore):
@@ -52,3 +61,84 @@ class PatientRedisLockStore(RedisLockStore):
                 waiting.expires = max(waiting.expires, time.time() + LOCK_LIFETIME)
                 self.save_lock(lock)
                 return
+
+
+class SQLiteLockStore(LockStore):
+    """Rasa's ticket locks in a SQLite file, so that several Rasa worker processes on one machine
+    (`make run`: LEERCOACH_RASA_WORKERS) take the turns of a conversation one at a time, without
+    Redis. Unlike Rasa's lock stores, taking a ticket and handing it back are each one
+    transaction (BEGIN IMMEDIATE), so two processes cannot overwrite each other's tickets.
+
+    In endpoints.yml: ``lock_store: type: leercoach.run.lock_store.SQLiteLockStore``,
+    ``db: locks.db``. The file holds conversation pseudonyms and ticket numbers only, no text.
+    """
+
+    def __init__(self, endpoint_config: Optional[Any] = None, db: Text = "locks.db") -> None:
+        if endpoint_config is not None:
+            db = endpoint_config.kwargs.get("db", db)
+        self.path = str(db)
+        self._local = threading.local()
+        self._db().execute("CREATE TABLE IF NOT EXISTS locks (conversation_id TEXT PRIMARY KEY, data TEXT)")
+
+    def _db(self) -> sqlite3.Connection:
+        """A connection of this process and thread (Sanic forks its workers after the store may
+        have been created; SQLite connections do not cross threads)."""
+        local = self._local
+        if getattr(local, "owner", None) != os.getpid():
+            local.connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            local.connection.execute("PRAGMA journal_mode=WAL")
+            # A lock outlives no crash anyway (tickets expire): no sync to disk needed.
+            local.connection.execute("PRAGMA synchronous=OFF")
+            local.owner = os.getpid()
+        return local.connection
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        db = self._db()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    def get_lock(self, conversation_id: Text) -> Optional[TicketLock]:
+        row = (
+            self._db()
+            .execute("SELECT data FROM locks WHERE conversation_id = ?", (conversation_id,))
+            .fetchone()
+        )
+        return TicketLock.from_dict(json.loads(row[0])) if row else None
+
+    def delete_lock(self, conversation_id: Text) -> None:
+        self._db().execute("DELETE FROM locks WHERE conversation_id = ?", (conversation_id,))
+
+    def save_lock(self, lock: TicketLock) -> None:
+        self._db().execute(
+            "INSERT INTO locks (conversation_id, data) VALUES (?, ?) "
+            "ON CONFLICT (conversation_id) DO UPDATE SET data = excluded.data",
+            (lock.conversation_id, lock.dumps()),
+        )
+
+    def issue_ticket(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME) -> int:
+        try:
+            with self._transaction():
+                return super().issue_ticket(conversation_id, lock_lifetime)
+        except sqlite3.Error as problem:
+            raise LockError(f"Error while acquiring lock. Error:\n{problem}") from problem
+
+    def update_lock(self, conversation_id: Text) -> None:
+        with self._transaction():
+            super().update_lock(conversation_id)
+
+    def cleanup(self, conversation_id: Text, ticket_number: int) -> None:
+        with self._transaction():
+            lock = self.get_lock(conversation_id)
+            if lock is None:
+                return
+            lock.remove_ticket_for(ticket_number)
+            if lock.is_someone_waiting():
+                self.save_lock(lock)
+            else:
+                self.delete_lock(conversation_id)

@@ -8,18 +8,15 @@ of the servers, which run at DEBUG level here so that anything Rasa could log, i
 import json
 import os
 import sqlite3
-import subprocess
 import sys
-import time
 import urllib.request
 
 import pytest
 
 from leercoach import content, settings
 from leercoach.run.model import model_path
-from leercoach.settings import PROJECT_ROOT
 from tests.leercoach.handoff.conftest import review_django
-from tests.support import free_port, sqlite_endpoints
+from tests.support import free_port, sqlite_endpoints, start_until_up
 
 pytestmark = pytest.mark.servers
 
@@ -51,24 +48,9 @@ def leercoach(tmp_path_factory):
         "LOG_LEVEL": "DEBUG",
         "RASA_TELEMETRY_ENABLED": "false",
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "leercoach.run", "serve"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
+    process, output = start_until_up(
+        [sys.executable, "-m", "leercoach.run", "serve"], env, "Ctrl-C", "make run"
     )
-    output = []
-    deadline = time.monotonic() + 600
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line and process.poll() is not None:
-            pytest.fail("make run stopped before it was up:\n" + "".join(output))
-        output.append(line)
-        if "Ctrl-C" in line:
-            break
     yield {
         "port": ports["rasa"],
         "db": db,

@@ -8,7 +8,6 @@ behind one sentence of leercoach/content/privacy.yml.
 import json
 import os
 import re
-import subprocess
 import sys
 import time
 
@@ -20,9 +19,8 @@ from leercoach.privacy import audit
 from leercoach.privacy.pseudonym import pseudonym
 from leercoach.privacy.store import conversation_events, engine_from_endpoints
 from leercoach.run.model import model_path
-from leercoach.settings import PROJECT_ROOT
 from tests.leercoach.privacy.conftest import DAY, add_conversation
-from tests.support import free_port, say, sqlite_endpoints
+from tests.support import free_port, say, sqlite_endpoints, start_until_up
 
 pytestmark = pytest.mark.servers
 
@@ -61,24 +59,9 @@ def leercoach(tmp_path_factory):
         "LEERCOACH_REVIEW_PORT": str(ports["review"]),
         "LEERCOACH_REVIEW_STATE_DIR": str(work / "review"),
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "leercoach.run", "serve"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
+    process, output = start_until_up(
+        [sys.executable, "-m", "leercoach.run", "serve"], env, "Ctrl-C", "make run"
     )
-    output = []
-    deadline = time.monotonic() + 600
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line and process.poll() is not None:
-            pytest.fail("make run stopped before it was up:\n" + "".join(output))
-        output.append(line)
-        if "Ctrl-C" in line:
-            break
     yield {"port": ports["rasa"], "db": db, "store": store, "logs": work / "logs", "output": "".join(output)}
     process.terminate()
     process.wait(timeout=60)

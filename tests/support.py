@@ -66,6 +66,27 @@ def sqlite_endpoints(path, action_port: int, db) -> None:
     )
 
 
+def make_run_in(work: Path) -> dict:
+    """`make run`'s settings for a scratch folder: free ports, its own endpoints file and SQLite
+    store, logs and review state in `work`. Keys: ports, endpoints, db, env."""
+    import os
+
+    ports = {"rasa": free_port(), "widget": free_port(), "action": free_port(), "review": free_port()}
+    endpoints, db = work / "endpoints.yml", work / "conversations.db"
+    sqlite_endpoints(endpoints, ports["action"], db)
+    env = {
+        **os.environ,
+        "LEERCOACH_ENDPOINTS": str(endpoints),
+        "LEERCOACH_LOG_DIR": str(work / "logs"),
+        "LEERCOACH_RASA_PORT": str(ports["rasa"]),
+        "LEERCOACH_WIDGET_PORT": str(ports["widget"]),
+        # make run starts the review app too: a free port and a state folder of its own
+        "LEERCOACH_REVIEW_PORT": str(ports["review"]),
+        "LEERCOACH_REVIEW_STATE_DIR": str(work / "review"),
+    }
+    return {"ports": ports, "endpoints": endpoints, "db": db, "env": env}
+
+
 def rasa_run_command(model: Path, endpoints: Path, port: int, *extra: str) -> List[str]:
     """`rasa run` with the project's credentials.yml (its input channels) on 127.0.0.1:port."""
     from leercoach.settings import PROJECT_ROOT

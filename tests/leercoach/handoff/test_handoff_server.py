@@ -6,7 +6,6 @@ of the servers, which run at DEBUG level here so that anything Rasa could log, i
 """
 
 import json
-import os
 import sqlite3
 import sys
 import urllib.request
@@ -16,7 +15,7 @@ import pytest
 from leercoach import content, settings
 from leercoach.run.model import model_path
 from tests.leercoach.handoff.conftest import review_django
-from tests.support import free_port, sqlite_endpoints, start_until_up
+from tests.support import make_run_in, start_until_up
 
 pytestmark = pytest.mark.servers
 
@@ -33,17 +32,10 @@ def leercoach(tmp_path_factory):
     if not model_path().exists():
         pytest.fail("no model for the current data: run `make train` first (make test does)")
     work = tmp_path_factory.mktemp("handoff")
-    ports = {"rasa": free_port(), "widget": free_port(), "action": free_port(), "review": free_port()}
-    endpoints, db = work / "endpoints.yml", work / "conversations.db"
-    sqlite_endpoints(endpoints, ports["action"], db)
+    run = make_run_in(work)
+    ports, db = run["ports"], run["db"]
     env = {
-        **os.environ,
-        "LEERCOACH_ENDPOINTS": str(endpoints),
-        "LEERCOACH_LOG_DIR": str(work / "logs"),
-        "LEERCOACH_RASA_PORT": str(ports["rasa"]),
-        "LEERCOACH_WIDGET_PORT": str(ports["widget"]),
-        "LEERCOACH_REVIEW_PORT": str(ports["review"]),
-        "LEERCOACH_REVIEW_STATE_DIR": str(work / "review"),
+        **run["env"],
         "LEERCOACH_REVIEW_DATABASE_URL": "",
         "LOG_LEVEL": "DEBUG",
         "RASA_TELEMETRY_ENABLED": "false",

@@ -6,7 +6,6 @@ behind one sentence of leercoach/content/privacy.yml.
 """
 
 import json
-import os
 import re
 import sys
 import time
@@ -20,7 +19,7 @@ from leercoach.privacy.pseudonym import pseudonym
 from leercoach.privacy.store import conversation_events, engine_from_endpoints
 from leercoach.run.model import model_path
 from tests.leercoach.privacy.conftest import DAY, add_conversation
-from tests.support import free_port, say, sqlite_endpoints, start_until_up
+from tests.support import make_run_in, say, start_until_up
 
 pytestmark = pytest.mark.servers
 
@@ -42,23 +41,13 @@ def leercoach(tmp_path_factory):
     if not model_path().exists():
         pytest.fail("no model for the current data: run `make train` first (make test does)")
     work = tmp_path_factory.mktemp("privacy")
-    ports = {"rasa": free_port(), "widget": free_port(), "action": free_port(), "review": free_port()}
-    endpoints, db = work / "endpoints.yml", work / "conversations.db"
-    sqlite_endpoints(endpoints, ports["action"], db)
+    run = make_run_in(work)
+    ports, endpoints, db = run["ports"], run["endpoints"], run["db"]
     store = engine_from_endpoints(endpoints)
     now = time.time()
     add_conversation(store, "stale", last_message_at=now - settings.retention_days() * DAY - 3600)
     add_conversation(store, "fresh", last_message_at=now - settings.retention_days() * DAY + 3600)
-    env = {
-        **os.environ,
-        "LEERCOACH_ENDPOINTS": str(endpoints),
-        "LEERCOACH_LOG_DIR": str(work / "logs"),
-        "LEERCOACH_RASA_PORT": str(ports["rasa"]),
-        "LEERCOACH_WIDGET_PORT": str(ports["widget"]),
-        # make run starts the review app too: a free port and a state folder of its own
-        "LEERCOACH_REVIEW_PORT": str(ports["review"]),
-        "LEERCOACH_REVIEW_STATE_DIR": str(work / "review"),
-    }
+    env = run["env"]
     process, output = start_until_up(
         [sys.executable, "-m", "leercoach.run", "serve"], env, "Ctrl-C", "make run"
     )

@@ -40,6 +40,7 @@ PARTS = (
     ("rasa.core.actions.action", "RemoteAction", "run", "action call"),
     ("rasa.core.actions.action", "RemoteAction", "_action_call_format", "action call: payload"),
     ("rasa.shared.core.trackers", "DialogueStateTracker", "copy", "tracker copies"),
+    ("rasa.shared.core.trackers", "DialogueStateTracker", "applied_events", "applied events (any caller)"),
 )
 
 _spent: Dict[str, float] = defaultdict(float)

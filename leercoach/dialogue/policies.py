@@ -30,11 +30,12 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from leercoach.dialogue import action_calls
+from leercoach.dialogue import action_calls, trackers
 
 # Rasa imports this module in every process that loads the model (config.yml names the
-# policy), so the cheaper action calls are in place wherever the model runs.
+# policy), so the cheaper action calls and tracker walks are in place wherever the model runs.
 action_calls.install()
+trackers.install()
 
 
 class _Replay:

@@ -116,7 +116,7 @@ eval-nlu:  ## train on data/ only, parse the holdout, write reports/nlu/
 eval-privacy:  ## redaction on the PII corpus: recall, false changes, ms per message; writes reports/privacy/
 	$(PY) -m leercoach.evaluation.privacy
 
-bench: train  ## load test: Leercoach and the stock rasa init bot side by side (~15 min); reports/bench/
+bench: train nginx  ## load test: Leercoach and the stock rasa init bot side by side (~15 min); reports/bench/
 	nice -n 5 $(PY) -m benchmarks
 
 profile: train  ## where a turn's time goes, turns 1-200 of one conversation; reports/profile/

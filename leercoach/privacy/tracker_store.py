@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any, Dict, List
+from typing import Any, Dict
 
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.constants import SESSION_START_METADATA_SLOT
@@ -107,8 +107,7 @@ class PrivateSQLTrackerStore(FastSQLMixin, SQLTrackerStore):
         audit.ensure_table(self.engine)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        with self.session_scope() as session:
-            new_events: List[Event] = list(self._additional_events(session, tracker))
+        new_events = self._new_events(tracker)
         if any(is_erasure(event) for event in new_events):
             erase_conversation(self.engine, tracker.sender_id, actor=audit.EMPLOYEE)
             self._stored(tracker, verbatim=False)
@@ -118,18 +117,12 @@ class PrivateSQLTrackerStore(FastSQLMixin, SQLTrackerStore):
         if self.event_broker is not None:
             for data in rows:
                 self.event_broker.publish({"sender_id": tracker.sender_id, **data})
-        with self.session_scope() as session:
-            for event, data in zip(new_events, rows, strict=True):
-                session.add(
-                    self.SQLEvent(
-                        sender_id=tracker.sender_id,
-                        type_name=event.type_name,
-                        timestamp=data.get("timestamp"),
-                        intent_name=(data.get("parse_data") or {}).get("intent", {}).get("name"),
-                        action_name=data.get("name"),
-                        data=json.dumps(data),
-                    )
-                )
-            session.commit()
         # Redaction changed a row: the next turn reads the rows back instead of this tracker.
-        self._stored(tracker, verbatim=all(map(stored_as_is, as_they_are, rows)))
+        verbatim = all(map(stored_as_is, as_they_are, rows))
+        fingerprint = None
+        with self.session_scope() as session:
+            self._insert(session, tracker.sender_id, new_events, rows)
+            if self._keeps(tracker, verbatim):
+                fingerprint = self._fingerprint(session, tracker.sender_id)
+            session.commit()
+        self._stored(tracker, verbatim, fingerprint)

@@ -18,6 +18,7 @@ from typing import Any, Dict, List, Optional, Set, Text, Tuple
 
 from rasa.core.policies.rule_policy import RULES, RULES_FOR_LOOP_UNHAPPY_PATH, RulePolicy
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.shared.core.constants import PREVIOUS_ACTION, SHOULD_NOT_BE_SET, USER
 from rasa.shared.core.domain import Domain, State
 from rasa.shared.core.events import (
     ActionExecuted,
@@ -29,6 +30,7 @@ from rasa.shared.core.events import (
     UserUtteranceReverted,
 )
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import ACTION_NAME, INTENT
 
 from leercoach.dialogue import action_calls, trackers
 
@@ -138,6 +140,55 @@ class _RecentPast:
         return getattr(self._tracker, name)
 
 
+def _required(sub_state: Dict[Text, Any], key: Text) -> Optional[Text]:
+    """The value a rule's state demands for `key`, if it demands one (RulePolicy's
+    _does_rule_match_state: a set value other than SHOULD_NOT_BE_SET must be equal)."""
+    value = sub_state.get(key)
+    return value if isinstance(value, str) and value and value != SHOULD_NOT_BE_SET else None
+
+
+class _LastTurnIndex:
+    """The rules that can match the current state, found without checking all of them.
+
+    RulePolicy checks every rule against the latest state first. A rule whose last state names
+    a previous action matches only a state with that previous action (and, if it names an
+    intent, that intent); the others (conversation starts, a previous action given as text)
+    are always checked. Only candidates are left out that RulePolicy's check would refuse."""
+
+    def __init__(self) -> None:
+        self.always: Set[Text] = set()
+        self.by_action_and_intent: Dict[Tuple[Text, Optional[Text]], Set[Text]] = {}
+
+    def add(self, key: Text, last_state: State) -> None:
+        action = _required(last_state.get(PREVIOUS_ACTION, {}), ACTION_NAME)
+        if action is None:
+            self.always.add(key)
+            return
+        intent = _required(last_state.get(USER, {}), INTENT)
+        self.by_action_and_intent.setdefault((action, intent), set()).add(key)
+
+    def candidates(self, state: State) -> Set[Text]:
+        action = state.get(PREVIOUS_ACTION, {}).get(ACTION_NAME)
+        if not action:  # a conversation start: a rule with a previous action never matches
+            return set(self.always)
+        intent = state.get(USER, {}).get(INTENT)
+        return (
+            self.always
+            | self.by_action_and_intent.get((action, None), set())
+            | self.by_action_and_intent.get((action, intent), set())
+        )
+
+
+def _index_by_last_turn(rule_states: Dict[Text, List[State]]) -> _LastTurnIndex:
+    index = _LastTurnIndex()
+    for key, states in rule_states.items():
+        if states:
+            index.add(key, states[-1])
+        else:
+            index.always.add(key)
+    return index
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
 class RecentRulePolicy(RulePolicy):
     """RulePolicy that only featurises the states its rules can see."""
@@ -151,6 +202,7 @@ class RecentRulePolicy(RulePolicy):
             keys = [*self.lookup.get(RULES, {}), *self.lookup.get(RULES_FOR_LOOP_UNHAPPY_PATH, {})]
             self._rule_states = {key: json.loads(key) for key in keys}
             self._window = 1 + max((len(states) for states in self._rule_states.values()), default=0)
+            self._by_last_turn = _index_by_last_turn(self._rule_states)
 
     def _prediction_states(
         self,
@@ -171,7 +223,7 @@ class RecentRulePolicy(RulePolicy):
     def _get_possible_keys(self, lookup: Dict[Text, Text], states: List[State]) -> Set[Text]:
         if self._window is None:
             return super()._get_possible_keys(lookup, states)
-        possible = set(lookup)
+        possible = self._by_last_turn.candidates(states[-1]) & lookup.keys() if states else set(lookup)
         # A rule is settled once the states checked are as many as it is long: stop there.
         for index, state in enumerate(reversed(states[-self._window :])):
             possible = {key for key in possible if self._is_rule_applicable(key, index, state)}

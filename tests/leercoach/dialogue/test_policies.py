@@ -62,3 +62,66 @@ def test_states_stay_right_while_the_conversation_grows_and_is_rewound():
         if number == 20:
             tracker.update(UserUtteranceReverted())  # e.g. a button that undoes the last message
         assert recent_states(tracker, DOMAIN, 4) == tracker.past_states(DOMAIN)[-4:]
+
+
+# --- Finding the applicable rules -------------------------------------------------------------
+
+ACTIONS = ["action_listen", "action_answer_topic", "coaching_form", "action_coaching_offer_resume"]
+INTENTS = ["goede_leercultuur", "affirm", "deny", "start_coaching"]
+
+
+def _random_state(rng, for_rule):
+    """A state as RulePolicy keeps it in a rule (for_rule) or builds it from a conversation."""
+    state = {}
+    prev_action = rng.choice(
+        [{}, {"action_name": rng.choice(ACTIONS)}, {"action_text": "Hoi"}]
+        + [{"action_name": rng.choice(ACTIONS)}] * 3
+    )
+    if prev_action:
+        state["prev_action"] = prev_action
+    intent = rng.choice([None, *INTENTS, *(["should_not_be_set"] if for_rule else [])])
+    if intent:
+        state["user"] = {"intent": intent}
+    if rng.random() < 0.3:
+        state["active_loop"] = {"name": rng.choice(["coaching_form", "should_not_be_set"])}
+    if rng.random() < 0.3:
+        state["slots"] = {"coaching_phase": rng.choice([(1.0,), (0.0,), "should_not_be_set"])}
+    return state
+
+
+def _policy_with_rules(tmp_path, rules):
+    from rasa.engine.graph import ExecutionContext, GraphSchema
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+
+    from leercoach.dialogue.policies import RecentRulePolicy
+
+    return RecentRulePolicy(
+        RecentRulePolicy.get_default_config(),
+        LocalModelStorage(tmp_path),
+        Resource("rules"),
+        ExecutionContext(GraphSchema({}), "test"),
+        lookup={"rules": rules, "rules_for_loop_unhappy_path": {}},
+    )
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_rules_found_are_rulepolicys_for_every_state(tmp_path, seed):
+    import json
+    import random
+
+    from rasa.core.policies.rule_policy import RulePolicy
+
+    rng = random.Random(seed)
+    rules = {
+        json.dumps([_random_state(rng, for_rule=True) for _ in range(rng.randint(1, 3))], sort_keys=True): "x"
+        for _ in range(300)
+    }
+    policy = _policy_with_rules(tmp_path, rules)
+    found = 0
+    for _ in range(200):
+        states = [_random_state(rng, for_rule=False) for _ in range(rng.randint(1, 5))]
+        ours = policy._get_possible_keys(rules, states)
+        assert ours == RulePolicy._get_possible_keys(policy, rules, states)
+        found += len(ours)
+    assert found > 0  # the states did match rules, not only nothing against nothing

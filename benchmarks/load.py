@@ -132,7 +132,6 @@ async def _employee(
     scenario: Scenario,
     conversations: Sequence[list],
     url: str,
-    session: aiohttp.ClientSession,
     results: Results,
     stop_at: float,
 ) -> None:
@@ -145,12 +144,16 @@ async def _employee(
         sender = f"bench-{uuid.uuid4().hex}"
         results.conversations += 1
         reply: List[dict] = []
-        for turn, step in enumerate(steps):
-            if time.monotonic() >= stop_at:
-                return
-            if turn and scenario.think_s:
-                await asyncio.sleep(rng.uniform(0.5, 1.5) * scenario.think_s)
-            reply = await _send(session, url, sender, _payload_for(step, reply, results), results)
+        # Each conversation is another employee's browser: its own keep-alive connection, as the
+        # widget has. One pool shared by all conversations would keep the first connections for
+        # the whole run, and with several server workers that fixes which worker serves whom.
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_S)) as session:
+            for turn, step in enumerate(steps):
+                if time.monotonic() >= stop_at:
+                    return
+                if turn and scenario.think_s:
+                    await asyncio.sleep(rng.uniform(0.5, 1.5) * scenario.think_s)
+                reply = await _send(session, url, sender, _payload_for(step, reply, results), results)
         number += 1
         if scenario.duration_s is None or time.monotonic() >= stop_at:
             return
@@ -159,18 +162,12 @@ async def _employee(
 async def _run(scenario: Scenario, base_url: str, conversations: Sequence[list]) -> Results:
     results = Results()
     url = f"{base_url}/webhooks/rest/webhook"
-    connector = aiohttp.TCPConnector(limit=0)
-    timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_S)
     bound = scenario.duration_s if scenario.duration_s is not None else scenario.deadline_s
     started = time.monotonic()
     stop_at = started + min(bound, scenario.deadline_s)
-    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
-        await asyncio.gather(
-            *(
-                _employee(i, scenario, conversations, url, session, results, stop_at)
-                for i in range(scenario.users)
-            )
-        )
+    await asyncio.gather(
+        *(_employee(i, scenario, conversations, url, results, stop_at) for i in range(scenario.users))
+    )
     results.elapsed_s = time.monotonic() - started
     return results
 

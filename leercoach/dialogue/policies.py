@@ -12,7 +12,6 @@ training (the window applies only to a loaded model).
 from __future__ import annotations
 
 import copy
-import itertools
 import json
 from typing import Any, Dict, List, Optional, Set, Text, Tuple
 
@@ -22,12 +21,7 @@ from rasa.shared.core.constants import PREVIOUS_ACTION, SHOULD_NOT_BE_SET, USER
 from rasa.shared.core.domain import Domain, State
 from rasa.shared.core.events import (
     ActionExecuted,
-    ActionReverted,
-    ActiveLoop,
     Event,
-    Restarted,
-    SessionStarted,
-    UserUtteranceReverted,
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import ACTION_NAME, INTENT
@@ -50,29 +44,9 @@ class _Replay:
         self.replayed = 0  # applied events replayed so far
         self.last: Optional[Event] = None  # the last of them
         self.states: List[State] = []  # states before each of the last ActionExecuted
-        self.seen = 0  # events of the tracker looked at (applied or not)
-        self.last_seen: Optional[Event] = None
-        self.loops: Set[Text] = set()  # names of the loops in the tracker
 
 
 _REPLAYS = "_leercoach_replays"
-# Events that change which earlier events count (Rasa's DialogueStateTracker.applied_events).
-_REWINDING = (Restarted, SessionStarted, ActionReverted, UserUtteranceReverted, ActiveLoop)
-
-
-def _added_plainly(tracker: DialogueStateTracker, replay: _Replay) -> Optional[List[Event]]:
-    """The events added since `replay` last looked, if they only add to the applied events
-    (nothing rewinds, no loop action that could undo its earlier steps); else None."""
-    events = tracker.events
-    if not replay.seen or len(events) < replay.seen or events[replay.seen - 1] is not replay.last_seen:
-        return None
-    added = list(itertools.islice(reversed(events), len(events) - replay.seen))[::-1]
-    for event in added:
-        if isinstance(event, _REWINDING) or (
-            isinstance(event, ActionExecuted) and event.action_name in replay.loops
-        ):
-            return None
-    return added
 
 
 def _pending(tracker: DialogueStateTracker, omit_unset_slots: bool) -> Tuple[_Replay, List[Event]]:
@@ -80,18 +54,14 @@ def _pending(tracker: DialogueStateTracker, omit_unset_slots: bool) -> Tuple[_Re
     replays = tracker.__dict__.setdefault(_REPLAYS, {})
     replay = replays.get(omit_unset_slots) or _Replay(tracker)
     replays[omit_unset_slots] = replay
-    added = _added_plainly(tracker, replay)
-    if added is None:
-        applied = tracker.applied_events()
-        # Still a prefix of the conversation? (Reverted or restarted events end it.)
-        if replay.replayed > len(applied) or (
-            replay.replayed and applied[replay.replayed - 1] is not replay.last
-        ):
-            replay = replays[omit_unset_slots] = _Replay(tracker)
-        added = applied[replay.replayed :]
-        replay.loops = {e.name for e in tracker.events if isinstance(e, ActiveLoop) and e.name}
-    replay.seen, replay.last_seen = len(tracker.events), (tracker.events[-1] if tracker.events else None)
-    return replay, added
+    # Cheap however long the conversation: applied_events walks only new events (trackers.py).
+    applied = tracker.applied_events()
+    # Still a prefix of the conversation? (Reverted or restarted events end it.)
+    if replay.replayed > len(applied) or (
+        replay.replayed and applied[replay.replayed - 1] is not replay.last
+    ):
+        replay = replays[omit_unset_slots] = _Replay(tracker)
+    return replay, applied[replay.replayed :]
 
 
 def recent_states(

@@ -200,10 +200,11 @@ def test_a_request_that_fails_any_check_is_refused_never_a_500(channel_servers, 
     expected = 403 if case in ("serviceUrl claim differs", "another tenant") else 401
     assert status == expected
     assert nothing_happens(channel_servers, conversation, before)
-    if case == "unknown key id":  # fetched again once; a second try does not fetch again
-        assert len(channel_servers.microsoft.requests_to("/keys")) == key_fetches + 1
+    if case == "unknown key id":  # fetched again at most once per 5 minutes: a second try does not
+        fetched = len(channel_servers.microsoft.requests_to("/keys"))
+        assert fetched <= key_fetches + 1
         assert send(channel_servers, body, token)[0] == 401
-        assert len(channel_servers.microsoft.requests_to("/keys")) == key_fetches + 1
+        assert len(channel_servers.microsoft.requests_to("/keys")) == fetched
 
 
 def test_a_token_within_the_clock_skew_is_accepted(channel_servers):
@@ -215,16 +216,8 @@ def test_a_token_within_the_clock_skew_is_accepted(channel_servers):
     assert channel_servers.microsoft.wait_for_activities(conversation["id"], 0)
 
 
-def test_a_rotated_key_is_fetched_once_and_accepted(channel_servers):
-    microsoft = channel_servers.microsoft
-    microsoft.signing_keys["key-2"] = new_rsa_key()
-    microsoft.published.append("key-2")
-    fetches = len(microsoft.requests_to("/keys"))
-    user, conversation = new_chat()
-    body = activity(channel_servers, user, conversation, "hallo")
-    assert send(channel_servers, body, microsoft.token(kid="key-2"))[0] == 202
-    assert microsoft.wait_for_activities(conversation["id"], 0)
-    assert len(microsoft.requests_to("/keys")) == fetches + 1
+# A rotated key (fetched again once the 5 minutes since the last fetch have passed, then accepted):
+# tests/leercoach/channels/test_teams_signing_keys.py, with a clock the test moves.
 
 
 def test_the_bot_token_never_goes_to_a_service_url_that_is_not_allowed(channel_servers):

@@ -322,6 +322,15 @@ def platform_user_id(user: Dict[str, Any]) -> str:
     return str(user.get("aadObjectId") or user.get("id") or "")
 
 
+def shared_place(conversation: Dict[str, Any]) -> Optional[str]:
+    """A group chat or channel (others read along) as a conversation of its own, apart from the
+    person's personal chat (None); without a type it counts as shared. A channel's conversation id
+    names the thread too (``;messageid=``): the place is the channel."""
+    if conversation.get("conversationType") == "personal":
+        return None
+    return str(conversation.get("id") or "").split(";")[0]
+
+
 class TeamsInput(InputChannel):
     """Bot Framework activities from Teams on /webhooks/botframework/webhook."""
 
@@ -410,6 +419,7 @@ class TeamsInput(InputChannel):
                 text,
                 agent=getattr(request.app.ctx, "agent", None),
                 only_first=only_first,
+                shared_place=shared_place(activity["conversation"]),
             ),
             "Teams",
         )

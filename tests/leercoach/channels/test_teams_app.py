@@ -262,6 +262,29 @@ def test_personal_data_is_taken_out_and_the_user_is_told_first(channel_servers):
     assert user_messages(channel_servers.tracker_store)[-1][1] == redact(text).text
 
 
+def test_a_group_chat_is_its_own_conversation_and_personal_answers_are_only_given_in_a_personal_chat(
+    channel_servers,
+):
+    user, personal = new_chat()
+    group = {
+        "id": f"19:{uuid.uuid4().hex}@thread.v2",
+        "conversationType": "groupChat",
+        "tenantId": FakeMicrosoft.TENANT_ID,
+    }
+    RAW_IDS.add(group["id"])
+    say(channel_servers, user, personal, "wat is een leercultuur?")
+    personal_conversation = user_messages(channel_servers.tracker_store)[-1][0]
+    start = len(user_messages(channel_servers.tracker_store))
+    private_only = content.privacy_message("private_only", "line")
+    for question in ("wat weet je van mij?", "verwijder mijn gegevens", "wat was mijn plan?"):
+        answer = say(channel_servers, user, group, f"<at>Leercoach</at> {question}")
+        assert [a["text"] for a in answer] == [private_only] and not buttons(answer)
+    in_group = {sender for sender, _ in user_messages(channel_servers.tracker_store)[start:]}
+    assert len(in_group) == 1 and personal_conversation not in in_group
+    export = text_of(say(channel_servers, user, personal, "wat weet je van mij?"))
+    assert personal_conversation in export and "wat is een leercultuur?" in export
+
+
 def test_adding_the_bot_greets_once(channel_servers):
     user, conversation = new_chat()
     added = activity(channel_servers, user, conversation, kind="conversationUpdate", membersAdded=[BOT])

@@ -76,6 +76,17 @@ class Refused(Exception):
         self.reason = reason
 
 
+# An unreachable endpoint, an HTTP error, or an answer that is not the documented JSON.
+KEY_FETCH_PROBLEMS = (
+    aiohttp.ClientError,
+    asyncio.TimeoutError,
+    KeyError,
+    ValueError,
+    TypeError,
+    AttributeError,
+)
+
+
 def _http() -> aiohttp.ClientSession:
     return aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15))
 
@@ -115,7 +126,7 @@ class SigningKeys:
         """One fetch, then none for a while: ``REFETCH_INTERVAL`` after success, a back-off after failure."""
         try:
             await self._fetch()
-        except (aiohttp.ClientError, asyncio.TimeoutError, KeyError, ValueError, TypeError) as problem:
+        except KEY_FETCH_PROBLEMS as problem:
             self._failures += 1
             self._next_fetch_at = now + keys_back_off(self._failures)
             logger.warning(f"Teams: signing keys unavailable ({type(problem).__name__}).")

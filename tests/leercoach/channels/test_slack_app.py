@@ -231,6 +231,7 @@ PERSONAL_QUESTIONS = {
     "wat weet je van mij?": "export",
     "verwijder mijn gegevens": "erasure",
     "wat was mijn plan?": "plan",
+    "help me een ontwikkelplan te maken": "a new plan (the questions do not start)",
     "ik wil iemand van HR spreken": "hulpvraag",
 }
 
@@ -256,7 +257,8 @@ def test_a_mention_is_its_own_conversation_and_personal_answers_are_only_given_i
     # In the DM the same question still shows what is kept: the DM's conversation, not the channel's.
     export = text_of(say(channel_servers, "wat weet je van mij?", user, dm))
     assert dm_conversation in export  # the code it is kept under
-    assert said_in_dm in export and "verwijder mijn gegevens" not in export
+    assert said_in_dm in export
+    assert "wat was mijn plan?" not in export and "iemand van HR spreken" not in export
 
 
 @pytest.mark.parametrize(

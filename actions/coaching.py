@@ -15,9 +15,10 @@ from datetime import date
 from typing import Any, Dict, Iterable, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions._direct import refused_where_others_read
 from actions._replies import send
 from leercoach import catalogue
 from leercoach.answering import render_topic
@@ -201,6 +202,13 @@ def _restore_from_plan(tracker: Tracker) -> Dict[str, Any]:
     return values
 
 
+# In a channel or group chat, where others read along, the plan is not made, shown or changed
+# (actions/_direct.py). The rules run the questions form after the start and after a change:
+# listening instead keeps it from asking the first question.
+def _no_questions_here() -> List[EventType]:
+    return [FollowupAction("action_listen")]
+
+
 # --- start and questions ------------------------------------------------------------
 
 
@@ -221,6 +229,8 @@ class ActionCoachingStart(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
+        if refused_where_others_read(dispatcher, tracker):
+            return _no_questions_here()
         dispatcher.utter_message(text=text("start", "intro", question_count=_number_word(len(QUESTIONS))))
         if _plan(tracker):
             dispatcher.utter_message(text=text("start", "restart"))
@@ -712,6 +722,8 @@ class ActionCoachingShowPlan(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
+        if refused_where_others_read(dispatcher, tracker):
+            return []
         plan = _plan(tracker)
         if plan is not None:
             _send_plan(dispatcher, plan)
@@ -731,6 +743,8 @@ class ActionCoachingChangePlan(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
+        if refused_where_others_read(dispatcher, tracker):
+            return _leave_form(tracker)
         buttons = [
             _button("change_goal", "/change_goal"),
             _button("change_preferences", "/change_preferences"),
@@ -752,6 +766,8 @@ class ActionCoachingChangePart(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
+        if refused_where_others_read(dispatcher, tracker):
+            return _leave_form(tracker) + _no_questions_here()
         restored = _restore_from_plan(tracker)
         events: List[EventType] = [SlotSet(k, v) for k, v in restored.items()] + _leave_form(tracker)
         for key, value in restored.items():
@@ -791,6 +807,8 @@ class ActionCoachingKeepPlan(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
+        if refused_where_others_read(dispatcher, tracker):
+            return []
         plan = _plan(tracker)
         if plan is None:
             key = "none_yet_in_progress" if tracker.get_slot(PHASE) in ("questions", "routes") else "none_yet"

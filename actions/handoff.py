@@ -9,7 +9,8 @@ here from the latest message in memory and goes straight into the review app's t
 ``handoff_contact`` only records that a usable contact came with the latest message.
 
 Slack and Teams have no form, and their text is redacted: there the offer says honestly how to
-reach HR instead.
+reach HR instead; in a channel or group chat, where others read along, only that the hulpvraag
+belongs in a private chat (actions/_direct.py).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions._direct import refused_where_others_read
 from leercoach import content, settings
 from leercoach.handoff import contact as contact_rules
 from leercoach.handoff import store
@@ -112,6 +114,8 @@ class ActionHandoffOffer(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         events = _pause_coaching(tracker)
+        if refused_where_others_read(dispatcher, tracker):
+            return events + [SlotSet(OFFERED, False)]
         if _channel(tracker) not in FORM_CHANNELS:
             dispatcher.utter_message(text=_closing(tracker, _text("offer_elsewhere")))
             return events + [SlotSet(OFFERED, False)]

@@ -1,4 +1,5 @@
-"""The employee's own data in the chat: see or download it, and erase it."""
+"""The employee's own data in the chat: see or download it, and erase it (in a direct
+conversation only, actions/_direct.py)."""
 
 from functools import lru_cache
 from typing import Any, Dict, List, Text
@@ -7,6 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions._direct import refused_where_others_read
 from leercoach.content import privacy_message
 from leercoach.privacy import audit
 from leercoach.privacy.erasure import ERASED_MARK
@@ -34,6 +36,8 @@ class ActionAskErasure(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
+        if refused_where_others_read(dispatcher, tracker):
+            return []
         dispatcher.utter_message(
             text=privacy_message("erasure", "confirm"),
             buttons=[
@@ -54,6 +58,8 @@ class ActionEraseConversation(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
+        if refused_where_others_read(dispatcher, tracker):  # no mark: nothing is erased
+            return []
         dispatcher.utter_message(
             text=privacy_message("erasure", "done"), json_message={"leercoach": ERASED_MARK}
         )
@@ -81,6 +87,8 @@ class ActionExportConversation(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
+        if refused_where_others_read(dispatcher, tracker):
+            return []
         engine = _store()
         export = build_export(tracker.sender_id, conversation_events(engine, tracker.sender_id))
         dispatcher.utter_message(text=summary(export))

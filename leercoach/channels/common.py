@@ -18,7 +18,7 @@ from rasa.shared.exceptions import RasaException
 from sanic import Blueprint
 
 from leercoach import content
-from leercoach.privacy import boundary
+from leercoach.privacy import boundary, conversation_kind
 from leercoach.privacy.pseudonym import check_key
 
 logger = logging.getLogger(__name__)
@@ -106,14 +106,17 @@ async def hand_to_rasa(
     agent: Any = None,
     message_id: Optional[str] = None,
     only_first: bool = False,
+    shared_place: Optional[str] = None,
 ) -> bool:
     """One user message to Rasa under the user's pseudonym; redacted text, the privacy notice first.
 
     ``message_id`` skips a message the conversation already has (a platform's retry);
-    ``only_first`` skips it when the conversation has any user message (a greeting).
+    ``only_first`` skips it when the conversation has any user message (a greeting);
+    ``shared_place`` (a channel others read) makes it a conversation apart from the user's direct
+    one, and tells the actions so (leercoach.privacy.conversation_kind).
     Returns whether the message went to Rasa.
     """
-    incoming = boundary.incoming(channel, platform_user_id, text)
+    incoming = boundary.incoming(channel, platform_user_id, text, shared_place)
     check = agent is not None and (message_id or only_first)
     if check and await already_answered(agent, incoming.sender_id, None if only_first else message_id):
         logger.info(f"{channel}: message already in the conversation, not answered again.")
@@ -126,6 +129,7 @@ async def hand_to_rasa(
         sender_id=incoming.sender_id,
         input_channel=channel,
         message_id=message_id,
+        metadata=conversation_kind.metadata(shared_place),
     )
     try:
         await on_new_message(message)

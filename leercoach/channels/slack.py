@@ -86,10 +86,21 @@ class SlackMessage:
     channel_id: str
     text: str
     thread_ts: Optional[str] = None  # mentions are answered in their thread
+    direct: bool = True  # a DM; False: a channel others read (its own conversation)
 
     @property
     def platform_user_id(self) -> str:
         return f"{self.team_id}/{self.user_id}"
+
+    @property
+    def shared_place(self) -> Optional[str]:
+        """The channel of a mention, which makes it a conversation apart from the user's DM."""
+        return None if self.direct else self.channel_id
+
+
+def is_dm_channel(channel_id: str) -> bool:
+    """Slack's conversation ids of direct messages begin with D (channels C, private ones G)."""
+    return channel_id.startswith("D")
 
 
 def bot_user_ids(envelope: Dict[str, Any]) -> List[str]:
@@ -105,9 +116,9 @@ def message_from_event(envelope: Dict[str, Any]) -> Optional[SlackMessage]:
     if not user or event.get("bot_id") or event.get("subtype") or user in bot_user_ids(envelope):
         return None
     if event.get("type") == "message" and event.get("channel_type") == "im":
-        thread = None
-    elif event.get("type") == "app_mention":
-        thread = event.get("thread_ts") or event.get("ts")
+        thread, direct = None, True
+    elif event.get("type") == "app_mention":  # in a channel: others read along
+        thread, direct = event.get("thread_ts") or event.get("ts"), False
     else:
         return None
     text = re.sub(r"<@[A-Z0-9]+>", " ", event.get("text") or "")
@@ -122,6 +133,7 @@ def message_from_event(envelope: Dict[str, Any]) -> Optional[SlackMessage]:
         event["channel"],
         text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&"),
         thread,
+        direct=direct,
     )
 
 
@@ -137,7 +149,8 @@ def message_from_click(payload: Dict[str, Any]) -> Optional[SlackMessage]:
     if button is None or not user or not channel:
         return None
     thread = (payload.get("message") or {}).get("thread_ts")
-    return SlackMessage((payload.get("team") or {}).get("id") or "", user, channel, button["value"], thread)
+    team = (payload.get("team") or {}).get("id") or ""
+    return SlackMessage(team, user, channel, button["value"], thread, direct=is_dm_channel(channel))
 
 
 def delivery_id(raw: str) -> str:
@@ -409,6 +422,7 @@ class SlackInput(InputChannel):
                 message.text,
                 agent=getattr(request.app.ctx, "agent", None),
                 message_id=message_id,
+                shared_place=message.shared_place,
             ),
             "Slack",
         )

@@ -5,8 +5,9 @@ checks neither issuer nor ``serviceUrl`` nor clock skew, answers an HS256 token 
 its outbound token from the retired multi-tenant endpoint and blocks the event loop. This one
 validates the inbound JWT as Microsoft documents it (RS256, issuer api.botframework.com,
 audience = the app id, 5 minutes clock skew, the ``serviceUrl`` claim equal to the activity's,
-keys fetched lazily, cached a day and fetched again once for an unknown key id), serves one
-tenant, sends the bot's token only to an allowed ``serviceUrl`` and hands Rasa the pseudonym.
+keys fetched lazily, cached a day, fetched again for an unknown key id at most once per 5 minutes
+and not during a back-off after a failed fetch), serves one tenant, sends the bot's token only to
+an allowed ``serviceUrl`` and hands Rasa the pseudonym.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import logging
 import re
 import time
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 from urllib.parse import quote
 
 import aiohttp
@@ -48,6 +49,9 @@ ALLOWED_SERVICE_URLS = "https://smba.trafficmanager.net/"
 TOKEN_SCOPE = "https://api.botframework.com/.default"
 CLOCK_SKEW = 5 * 60  # seconds
 KEYS_MAX_AGE = 24 * 60 * 60  # Microsoft: refresh the signing keys at least daily
+REFETCH_INTERVAL = 5 * 60  # an unknown key id fetches the keys again at most this often
+KEYS_BACK_OFF_FIRST = 10  # seconds without a fetch after a failed one, doubled each time ...
+KEYS_BACK_OFF_MAX = 10 * 60  # ... up to this
 TOKEN_REFRESH_MARGIN = 5 * 60  # a new outbound token this long before the old one expires
 BUTTONS_PER_CARD = 6
 GREETING = "/greet"  # the bot added: the same greeting (and buttons) as anyone saying hello
@@ -72,20 +76,38 @@ class Refused(Exception):
         self.reason = reason
 
 
+# An unreachable endpoint, an HTTP error, or an answer that is not the documented JSON.
+KEY_FETCH_PROBLEMS = (
+    aiohttp.ClientError,
+    asyncio.TimeoutError,
+    KeyError,
+    ValueError,
+    TypeError,
+    AttributeError,
+)
+
+
 def _http() -> aiohttp.ClientSession:
     return aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15))
 
 
 class SigningKeys:
-    """Microsoft's signing keys: fetched at the first request (not at start-up), cached a day."""
+    """Microsoft's signing keys: fetched at the first request (not at start-up), cached a day.
 
-    def __init__(self, metadata_url: str) -> None:
+    The key id comes from a header nobody has verified yet, so an unknown one must not make us
+    fetch each time: the keys are fetched again for it at most once per ``REFETCH_INTERVAL``, and
+    after a failed fetch not before a back-off that doubles with each failure. Meanwhile an
+    unknown key id is refused at once.
+    """
+
+    def __init__(self, metadata_url: str, clock: Callable[[], float] = time.monotonic) -> None:
         self.metadata_url = metadata_url
+        self._clock = clock
         self._keys: Dict[str, Dict[str, Any]] = {}
         self._fetched_at = 0.0
-        self._still_unknown: set = set()  # key ids unknown even after fetching again
+        self._next_fetch_at = 0.0  # no fetch before this moment
+        self._failures = 0
         self._lock = asyncio.Lock()
-        self.fetches = 0
 
     async def _fetch(self) -> None:
         async with _http() as session:
@@ -96,25 +118,40 @@ class SigningKeys:
                 answer.raise_for_status()
                 keys = (await answer.json(content_type=None))["keys"]
         self._keys = {key["kid"]: key for key in keys if key.get("kid")}
-        self._fetched_at = time.monotonic()
-        self._still_unknown.clear()
-        self.fetches += 1
+
+    def _fresh(self, now: float) -> bool:
+        return bool(self._keys) and now - self._fetched_at <= KEYS_MAX_AGE
+
+    async def _refresh(self, now: float) -> None:
+        """One fetch, then none for a while: ``REFETCH_INTERVAL`` after success, a back-off after failure."""
+        try:
+            await self._fetch()
+        except KEY_FETCH_PROBLEMS as problem:
+            self._failures += 1
+            self._next_fetch_at = now + keys_back_off(self._failures)
+            logger.warning(f"Teams: signing keys unavailable ({type(problem).__name__}).")
+            return
+        self._failures = 0
+        self._fetched_at = now
+        self._next_fetch_at = now + REFETCH_INTERVAL
 
     async def get(self, key_id: str) -> Dict[str, Any]:
         async with self._lock:
-            try:
-                if not self._keys or time.monotonic() - self._fetched_at > KEYS_MAX_AGE:
-                    await self._fetch()
-                elif key_id not in self._keys and key_id not in self._still_unknown:
-                    await self._fetch()  # keys rotate: fetch again, once for this key id
-                    if key_id not in self._keys:
-                        self._still_unknown.add(key_id)
-            except (aiohttp.ClientError, asyncio.TimeoutError, KeyError, ValueError) as problem:
-                logger.warning(f"Teams: signing keys unavailable ({type(problem).__name__}).")
-                raise Refused(401, "signing keys unavailable") from None
+            now = self._clock()
+            wanted = not self._fresh(now) or key_id not in self._keys
+            if wanted and now >= self._next_fetch_at:
+                await self._refresh(now)
+            fresh = self._fresh(now)
+        if not fresh:
+            raise Refused(401, "signing keys unavailable")
         if key_id not in self._keys:
             raise Refused(401, "unknown signing key")
         return self._keys[key_id]
+
+
+def keys_back_off(failures: int) -> float:
+    """Seconds without a fetch after ``failures`` failed ones in a row: doubling, up to a limit."""
+    return min(KEYS_BACK_OFF_FIRST * 2 ** (failures - 1), KEYS_BACK_OFF_MAX)
 
 
 class InboundAuth:
@@ -296,6 +333,15 @@ def platform_user_id(user: Dict[str, Any]) -> str:
     return str(user.get("aadObjectId") or user.get("id") or "")
 
 
+def shared_place(conversation: Dict[str, Any]) -> Optional[str]:
+    """A group chat or channel (others read along) as a conversation of its own, apart from the
+    person's personal chat (None); without a type it counts as shared. A channel's conversation id
+    names the thread too (``;messageid=``): the place is the channel."""
+    if conversation.get("conversationType") == "personal":
+        return None
+    return str(conversation.get("id") or "").split(";")[0]
+
+
 class TeamsInput(InputChannel):
     """Bot Framework activities from Teams on /webhooks/botframework/webhook."""
 
@@ -384,6 +430,7 @@ class TeamsInput(InputChannel):
                 text,
                 agent=getattr(request.app.ctx, "agent", None),
                 only_first=only_first,
+                shared_place=shared_place(activity["conversation"]),
             ),
             "Teams",
         )

@@ -102,7 +102,7 @@ def privacy_text(part: str = "full", **values: Any) -> str:
 
 
 def privacy_message(section: str, name: str, **values: Any) -> str:
-    """A chat message of the privacy file (``erasure`` or ``export``), placeholders filled."""
+    """A chat message of the privacy file (``erasure``, ``export`` or ``private_only``), placeholders filled."""
     texts = _load_privacy_file()[section]
     if name not in texts:
         raise KeyError(f"no privacy message '{section}.{name}' in {PRIVACY_FILE}")

@@ -24,10 +24,14 @@ class Incoming:
     notice: Optional[str]
 
 
-def incoming(channel: str, platform_user_id: str, text: Optional[str]) -> Incoming:
+def incoming(
+    channel: str, platform_user_id: str, text: Optional[str], shared_place: Optional[str] = None
+) -> Incoming:
+    """``shared_place``: the channel or group chat of a message that others read too (its own
+    conversation, leercoach.privacy.conversation_kind); None for a direct message."""
     redaction = redact(text or "")
     notice = content.pii_notice(redaction.kinds) if redaction.changed else None
-    return Incoming(pseudonym(channel, platform_user_id), redaction.text, notice)
+    return Incoming(pseudonym(channel, platform_user_id, shared_place), redaction.text, notice)
 
 
 # Channels call this at server start: the lookups load and the redaction settings are checked

@@ -14,6 +14,7 @@ import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Optional
 
 from leercoach.settings import PROJECT_ROOT
 
@@ -67,7 +68,11 @@ def check_key() -> None:
     _key()
 
 
-def pseudonym(channel: str, platform_user_id: str) -> str:
-    """The conversation id for a platform user: 32 hex characters, the same on every server."""
-    message = f"{channel}\x1f{platform_user_id}".encode("utf-8", "surrogatepass")
+def pseudonym(channel: str, platform_user_id: str, shared_place: Optional[str] = None) -> str:
+    """The conversation id for a platform user: 32 hex characters, the same on every server.
+
+    ``shared_place`` (a Slack channel, a Teams group chat) makes the user's conversation there
+    one of its own, apart from their direct one (leercoach.privacy.conversation_kind)."""
+    parts = [channel, platform_user_id] + ([shared_place] if shared_place is not None else [])
+    message = "\x1f".join(parts).encode("utf-8", "surrogatepass")
     return hmac.new(_key(), message, hashlib.sha256).hexdigest()[:32]

@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import handoff
 from leercoach import content, settings
+from leercoach.privacy import conversation_kind
 
 CONTACT = "anna.devries@bedrijf.nl"
 FORM_METADATA = {"handoff_contact": CONTACT, "handoff_consent": True}
@@ -76,11 +77,12 @@ def test_in_the_widget_leercoach_offers_to_pass_the_question_on():
     assert slots(events)["handoff_offered"] is True
 
 
-@pytest.mark.parametrize("channel", ["slack", "botframework"])
+@pytest.mark.parametrize("channel", ["slack", "teams"])
 def test_in_slack_and_teams_it_says_honestly_how_to_reach_hr(channel):
+    in_a_dm = conversation_kind.metadata(None)  # as the channels mark a DM or personal chat
     messages, events = run(
         handoff.ActionHandoffOffer(),
-        tracker([user("ik wil iemand van HR spreken", "human_handoff", channel)]),
+        tracker([user("ik wil iemand van HR spreken", "human_handoff", channel, in_a_dm)]),
     )
     (answer,) = messages
     assert settings.hr_contact() in answer["text"] and "niet voor je doorgeven" in answer["text"]

@@ -5,7 +5,7 @@ from rasa_sdk import Tracker
 
 from actions import privacy as actions
 from leercoach import content
-from leercoach.privacy import audit
+from leercoach.privacy import audit, conversation_kind
 from leercoach.privacy.erasure import ERASED_MARK
 from leercoach.privacy.store import engine_from_endpoints, events
 from tests.support import sqlite_endpoints
@@ -17,13 +17,20 @@ def tracker(channel="rest", slots=None, active_loop=None):
         "entities": [],
         "text": "wat weet je van mij?",
     }
+    in_a_dm = conversation_kind.metadata(None)  # as Slack and Teams mark a DM or personal chat
     return Tracker.from_dict(
         {
             "sender_id": "c0ffee",
             "slots": slots or {},
             "latest_message": latest,
             "events": [
-                {"event": "user", "text": latest["text"], "parse_data": latest, "input_channel": channel}
+                {
+                    "event": "user",
+                    "text": latest["text"],
+                    "parse_data": latest,
+                    "input_channel": channel,
+                    "metadata": in_a_dm if channel != "rest" else {},
+                }
             ],
             "paused": False,
             "followup_action": None,

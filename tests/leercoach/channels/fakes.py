@@ -136,6 +136,7 @@ class FakeMicrosoft(FakeService):
         self.published: List[str] = ["key-1"]
         self.token_lifetimes: List[int] = []  # expires_in per token fetch; 3600 when empty
         self.issued_tokens: List[str] = []
+        self.keys_status = 200  # another status: the key endpoint fails (an outage)
         super().__init__()
 
     @property
@@ -150,6 +151,8 @@ class FakeMicrosoft(FakeService):
                 "jwks_uri": f"{self.url}/keys",
                 "id_token_signing_alg_values_supported": ["RS256"],
             }
+        if path == "/keys" and self.keys_status != 200:
+            return self.keys_status, {"error": "unavailable"}
         if path == "/keys":
             keys = []
             for kid in self.published:

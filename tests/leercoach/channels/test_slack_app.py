@@ -227,6 +227,40 @@ def test_a_mention_in_a_channel_is_answered_in_its_thread(channel_servers):
     assert {p.get("thread_ts") for p in posts} == {event["event"]["ts"]}
 
 
+PERSONAL_QUESTIONS = {
+    "wat weet je van mij?": "export",
+    "verwijder mijn gegevens": "erasure",
+    "wat was mijn plan?": "plan",
+    "help me een ontwikkelplan te maken": "a new plan (the questions do not start)",
+    "ik wil iemand van HR spreken": "hulpvraag",
+}
+
+
+def test_a_mention_is_its_own_conversation_and_personal_answers_are_only_given_in_the_dm(channel_servers):
+    user, dm = new_ids()
+    channel = f"C0{uuid.uuid4().hex[:8].upper()}"
+    RAW_IDS.add(channel)
+    said_in_dm = "wat is een leercultuur?"
+    say(channel_servers, said_in_dm, user, dm)
+    dm_conversation = user_messages(channel_servers.tracker_store)[-1][0]
+    start = len(user_messages(channel_servers.tracker_store))
+    private_only = slack.to_mrkdwn(content.privacy_message("private_only", "line"))
+    for question in PERSONAL_QUESTIONS:
+        before = len(channel_servers.slack.posts(channel))
+        event = envelope(f"<@{BOT_USER}> {question}", user, channel, event_type="app_mention")
+        assert send_event(channel_servers, event)[0] == 200
+        answer = channel_servers.slack.wait_for_posts(channel, before)
+        assert [p["text"] for p in answer] == [private_only], PERSONAL_QUESTIONS[question]
+        assert not any(p.get("blocks") for p in answer)
+    in_channel = {sender for sender, _ in user_messages(channel_servers.tracker_store)[start:]}
+    assert len(in_channel) == 1 and dm_conversation not in in_channel
+    # In the DM the same question still shows what is kept: the DM's conversation, not the channel's.
+    export = text_of(say(channel_servers, "wat weet je van mij?", user, dm))
+    assert dm_conversation in export  # the code it is kept under
+    assert said_in_dm in export
+    assert "wat was mijn plan?" not in export and "iemand van HR spreken" not in export
+
+
 @pytest.mark.parametrize(
     "kind",
     [

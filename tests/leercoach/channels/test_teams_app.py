@@ -200,10 +200,11 @@ def test_a_request_that_fails_any_check_is_refused_never_a_500(channel_servers, 
     expected = 403 if case in ("serviceUrl claim differs", "another tenant") else 401
     assert status == expected
     assert nothing_happens(channel_servers, conversation, before)
-    if case == "unknown key id":  # fetched again once; a second try does not fetch again
-        assert len(channel_servers.microsoft.requests_to("/keys")) == key_fetches + 1
+    if case == "unknown key id":  # fetched again at most once per 5 minutes: a second try does not
+        fetched = len(channel_servers.microsoft.requests_to("/keys"))
+        assert fetched <= key_fetches + 1
         assert send(channel_servers, body, token)[0] == 401
-        assert len(channel_servers.microsoft.requests_to("/keys")) == key_fetches + 1
+        assert len(channel_servers.microsoft.requests_to("/keys")) == fetched
 
 
 def test_a_token_within_the_clock_skew_is_accepted(channel_servers):
@@ -215,16 +216,8 @@ def test_a_token_within_the_clock_skew_is_accepted(channel_servers):
     assert channel_servers.microsoft.wait_for_activities(conversation["id"], 0)
 
 
-def test_a_rotated_key_is_fetched_once_and_accepted(channel_servers):
-    microsoft = channel_servers.microsoft
-    microsoft.signing_keys["key-2"] = new_rsa_key()
-    microsoft.published.append("key-2")
-    fetches = len(microsoft.requests_to("/keys"))
-    user, conversation = new_chat()
-    body = activity(channel_servers, user, conversation, "hallo")
-    assert send(channel_servers, body, microsoft.token(kid="key-2"))[0] == 202
-    assert microsoft.wait_for_activities(conversation["id"], 0)
-    assert len(microsoft.requests_to("/keys")) == fetches + 1
+# A rotated key (fetched again once the 5 minutes since the last fetch have passed, then accepted):
+# tests/leercoach/channels/test_teams_signing_keys.py, with a clock the test moves.
 
 
 def test_the_bot_token_never_goes_to_a_service_url_that_is_not_allowed(channel_servers):
@@ -267,6 +260,29 @@ def test_personal_data_is_taken_out_and_the_user_is_told_first(channel_servers):
     assert answer[0]["text"] == content.pii_notice(redact(text).kinds)
     assert content.answer("wat_is_leercultuur")["text"].strip()[:40] in text_of(answer[1:])
     assert user_messages(channel_servers.tracker_store)[-1][1] == redact(text).text
+
+
+def test_a_group_chat_is_its_own_conversation_and_personal_answers_are_only_given_in_a_personal_chat(
+    channel_servers,
+):
+    user, personal = new_chat()
+    group = {
+        "id": f"19:{uuid.uuid4().hex}@thread.v2",
+        "conversationType": "groupChat",
+        "tenantId": FakeMicrosoft.TENANT_ID,
+    }
+    RAW_IDS.add(group["id"])
+    say(channel_servers, user, personal, "wat is een leercultuur?")
+    personal_conversation = user_messages(channel_servers.tracker_store)[-1][0]
+    start = len(user_messages(channel_servers.tracker_store))
+    private_only = content.privacy_message("private_only", "line")
+    for question in ("wat weet je van mij?", "verwijder mijn gegevens", "wat was mijn plan?"):
+        answer = say(channel_servers, user, group, f"<at>Leercoach</at> {question}")
+        assert [a["text"] for a in answer] == [private_only] and not buttons(answer)
+    in_group = {sender for sender, _ in user_messages(channel_servers.tracker_store)[start:]}
+    assert len(in_group) == 1 and personal_conversation not in in_group
+    export = text_of(say(channel_servers, user, personal, "wat weet je van mij?"))
+    assert personal_conversation in export and "wat is een leercultuur?" in export
 
 
 def test_adding_the_bot_greets_once(channel_servers):

@@ -48,6 +48,7 @@ class ClusterSettings:
     redis_host: str
     redis_port: str
     redis_db: str
+    redis_password: str
     lock_lifetime: str
     model: Optional[Path]
 
@@ -71,6 +72,7 @@ class ClusterSettings:
             redis_host=env.get("LEERCOACH_REDIS_HOST", "127.0.0.1"),
             redis_port=str(number("LEERCOACH_REDIS_PORT", 6379)),
             redis_db=str(number("LEERCOACH_REDIS_DB", 1, minimum=0)),
+            redis_password=env.get("LEERCOACH_REDIS_PASSWORD", ""),
             # Rasa's own variable: how long a conversation stays locked by a server that died.
             lock_lifetime=str(number("TICKET_LOCK_LIFETIME", 20)),
             model=Path(model) if model else None,
@@ -84,6 +86,7 @@ class ClusterSettings:
             "LEERCOACH_REDIS_HOST": self.redis_host,
             "LEERCOACH_REDIS_PORT": self.redis_port,
             "LEERCOACH_REDIS_DB": self.redis_db,
+            "LEERCOACH_REDIS_PASSWORD": self.redis_password,
             "TICKET_LOCK_LIFETIME": self.lock_lifetime,
         }
 

@@ -35,6 +35,7 @@ def two_rasa_servers(database):
         "LEERCOACH_REDIS_HOST": "127.0.0.1",
         "LEERCOACH_REDIS_PORT": "6379",
         "LEERCOACH_REDIS_DB": "1",
+        "LEERCOACH_REDIS_PASSWORD": "",
     }
     servers = Servers()
     ports = []

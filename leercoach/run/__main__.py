@@ -24,7 +24,9 @@ from leercoach.run.model import LaunchError, ensure_model
 from leercoach.run.servers import (
     Servers,
     action_port,
+    action_server_command,
     child_environment,
+    ensure_action_secret,
     ensure_port_free,
     ignore_stop_signals,
     on_stop_signals,
@@ -76,11 +78,10 @@ def prepare_privacy() -> None:
 def start_action_server(servers: Servers) -> int:
     port = action_port(ENDPOINTS)
     ensure_port_free(port, "actieserver; de poort staat in endpoints.yml")
+    ensure_action_secret()  # before anything starts: the Rasa server inherits it too
     # The action server reads the same store for "download mijn gesprek".
     server = servers.start(
-        "actieserver",
-        python_module("rasa", "run", "actions", "--port", str(port)),
-        extra_env={"LEERCOACH_ENDPOINTS": str(ENDPOINTS)},
+        "actieserver", action_server_command(port), extra_env={"LEERCOACH_ENDPOINTS": str(ENDPOINTS)}
     )
     servers.wait_until_up(server, f"http://127.0.0.1:{port}/health", timeout=120)
     return port

@@ -34,7 +34,7 @@ from typing import Any, Dict, List, Sequence, Text
 
 import jsonschema
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction, create_bot_utterance
-from rasa.shared.core.events import Event, UserUttered
+from rasa.shared.core.events import BotUttered, Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 
 from leercoach import content, settings
@@ -127,7 +127,19 @@ async def _run(self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any, 
         raise
     except Exception as problem:
         logger.error("Action %s failed (%s); the user got the error line.", self.name(), _why(problem))
-        return [create_bot_utterance({"text": content.message("server_error")})]
+        return _error_line(tracker)
+
+
+def _error_line(tracker: DialogueStateTracker) -> List[Event]:
+    """The friendly line, once a turn (with the action server down, a form's validation and its
+    next question fail one after the other)."""
+    text = content.message("server_error")
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            break
+        if isinstance(event, BotUttered) and event.text == text:
+            return []
+    return [create_bot_utterance({"text": text})]
 
 
 def install() -> None:

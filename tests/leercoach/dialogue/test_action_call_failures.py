@@ -99,6 +99,21 @@ def test_a_failed_call_gives_the_friendly_line_and_logs_no_value(mode, caplog):
     assert "k.zuiderveldt" not in caplog.text and "twijfel" not in caplog.text
 
 
+def test_the_friendly_line_comes_once_a_turn():
+    async def work(endpoint):
+        channel = CollectingOutputChannel()
+        tracker = conversation(3)
+        nlg = TemplatedNaturalLanguageGenerator(DOMAIN.responses)
+        for name in ("validate_handoff_form", "action_ask_handoff_contact"):
+            action = RemoteAction(name, endpoint)
+            prediction = PolicyPrediction.for_action_name(DOMAIN, name)
+            await processor()._run_action(action, tracker, channel, nlg, prediction)
+        return [m.get("text") for m in channel.messages]
+
+    said, _ = asyncio.run(with_action_server("raised", work))
+    assert said == [FRIENDLY]
+
+
 def test_the_status_is_in_the_log_line(caplog):
     run_action("refused")
     assert "HTTP 401" in caplog.text

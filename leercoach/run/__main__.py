@@ -4,7 +4,9 @@ python -m leercoach.run {serve,shell,train,cluster,cluster-stop}.
 Ports: Rasa LEERCOACH_RASA_PORT (5005), widget page LEERCOACH_WIDGET_PORT (8080),
 HR review app LEERCOACH_REVIEW_PORT (8090);
 the action server's port is the one in the endpoints file
-(LEERCOACH_ENDPOINTS, default endpoints.yml). Allowed browser origins for
+(LEERCOACH_ENDPOINTS, default endpoints.yml); it listens on 127.0.0.1 and answers only calls
+with the secret the launcher gives it and the Rasa server (LEERCOACH_ACTION_SECRET, fresh at
+every start unless set). Allowed browser origins for
 the widget: LEERCOACH_ALLOWED_ORIGINS (space separated; default the demo page).
 """
 

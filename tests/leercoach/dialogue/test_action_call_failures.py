@@ -171,3 +171,11 @@ def test_the_endpoint_rasa_read_is_left_as_it_was(monkeypatch):
     assert endpoint.headers == {"X-Other": "1"}
     assert signed.headers == {"X-Other": "1", settings.ACTION_SECRET_HEADER: "geheim-" + "q" * 40}
     assert json.dumps(signed.url) == json.dumps(endpoint.url)
+
+
+def test_ours_takes_what_rasas_takes():
+    import inspect
+
+    assert list(inspect.signature(action_calls._run).parameters) == list(
+        inspect.signature(action_calls._rasa_run).parameters
+    )

@@ -60,10 +60,7 @@ def test_without_a_secret_nothing_is_authorised():
     assert not action_server.authorised(SECRET, "")
 
 
-@pytest.fixture
-async def server():
-    Sanic.test_mode = True  # several apps named rasa_sdk in one test process
-    app = action_server.create_app("tests.leercoach.run.failing_actions", SECRET)
+async def serve(app):
     port = free_port()
     running = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True)
     await running.startup()
@@ -71,6 +68,23 @@ async def server():
         yield client
     running.close()
     await running.wait_closed()
+
+
+@pytest.fixture
+async def server():
+    Sanic.test_mode = True  # several apps named rasa_sdk in one test process
+    async for client in serve(action_server.create_app("tests.leercoach.run.failing_actions", SECRET)):
+        yield client
+
+
+async def test_rasa_sdks_own_server_answers_a_failure_with_the_request():
+    """Why the handler is replaced: pinned against rasa-sdk, so an upgrade that fixes it shows."""
+    from rasa_sdk import endpoint
+
+    Sanic.test_mode = True
+    async for client in serve(endpoint.create_app("tests.leercoach.run.failing_actions")):
+        failed = await post(client, "action_that_fails", None)
+        assert failed.status_code == 500 and CONTACT in failed.text and SLOT in failed.text
 
 
 def post(client, action: str, secret):

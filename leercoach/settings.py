@@ -26,6 +26,10 @@ DEFAULT_RETENTION_DAYS = 180
 DEFAULT_MAX_MESSAGE_CHARS = 4000
 # Staff numbers like P123456; every company sets its own with LEERCOACH_STAFF_NUMBER_PATTERN.
 DEFAULT_STAFF_NUMBER_PATTERN = r"P\d{5,7}"
+# The Rasa servers send LEERCOACH_ACTION_SECRET in this header with every action call; the
+# action server (leercoach.run.action_server) refuses a call without it.
+ACTION_SECRET_HEADER = "X-Leercoach-Action-Secret"
+MIN_ACTION_SECRET_CHARS = 32
 
 
 def hr_contact() -> str:
@@ -46,6 +50,25 @@ def retention_days() -> int:
 def max_message_chars() -> int:
     raw = os.environ.get("LEERCOACH_MAX_MESSAGE_CHARS", "").strip()
     return int(raw) if raw.isdigit() and int(raw) > 0 else DEFAULT_MAX_MESSAGE_CHARS
+
+
+def action_secret() -> str:
+    """The secret the Rasa servers and the action servers share (LEERCOACH_ACTION_SECRET); empty
+    when not set. `make run` and `make cluster` make a fresh one at every start when it is not set."""
+    return os.environ.get("LEERCOACH_ACTION_SECRET", "").strip()
+
+
+def require_action_secret() -> str:
+    """The action secret, or ValueError with a one-line message (never the value) when it is
+    missing, shorter than MIN_ACTION_SECRET_CHARS or not printable ASCII (it travels in a header)."""
+    secret = action_secret()
+    if len(secret) < MIN_ACTION_SECRET_CHARS or not all(33 <= ord(c) <= 126 for c in secret):
+        raise ValueError(
+            f"LEERCOACH_ACTION_SECRET ontbreekt of is korter dan {MIN_ACTION_SECRET_CHARS} tekens "
+            "(alleen letters, cijfers en leestekens, geen spaties); zonder dit geheim start de "
+            "actieserver niet. Maak er een met: python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+        )
+    return secret
 
 
 def staff_number_pattern() -> re.Pattern[str]:

@@ -38,6 +38,45 @@ def say(rasa_port: int, sender: str, message: str) -> List[dict]:
         return json.load(response)
 
 
+def forged_call(port, headers=None, host="127.0.0.1"):
+    """What an attacker on the network sends to an action server: "export the conversation of
+    someone else"; the status and the body of the answer."""
+    import urllib.error
+
+    body = {
+        "next_action": "action_export_conversation",
+        "sender_id": "iemand-anders",
+        "tracker": {"sender_id": "iemand-anders", "slots": {}, "latest_message": {}, "events": []},
+        "domain": {},
+        "version": "3.6.21",
+    }
+    request = urllib.request.Request(
+        f"http://{host}:{port}/webhook",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json", **(headers or {})},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as refused:
+        return refused.code, refused.read().decode()
+
+
+def this_machines_address():
+    """An address of this machine other than loopback (the route a colleague's PC would use)."""
+    import pytest
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # no packet is sent: it only picks the interface
+        except OSError:
+            pytest.skip("this machine has no route to another one")
+        address = probe.getsockname()[0]
+    if address.startswith("127."):
+        pytest.skip("this machine has no address but loopback")
+    return address
+
+
 POSTGRES = "postgresql://postgres@127.0.0.1:5432"
 
 

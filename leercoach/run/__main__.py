@@ -4,7 +4,9 @@ python -m leercoach.run {serve,shell,train,cluster,cluster-stop}.
 Ports: Rasa LEERCOACH_RASA_PORT (5005), widget page LEERCOACH_WIDGET_PORT (8080),
 HR review app LEERCOACH_REVIEW_PORT (8090);
 the action server's port is the one in the endpoints file
-(LEERCOACH_ENDPOINTS, default endpoints.yml). Allowed browser origins for
+(LEERCOACH_ENDPOINTS, default endpoints.yml); it listens on 127.0.0.1 and answers only calls
+with the secret the launcher gives it and the Rasa server (LEERCOACH_ACTION_SECRET, fresh at
+every start unless set). Allowed browser origins for
 the widget: LEERCOACH_ALLOWED_ORIGINS (space separated; default the demo page).
 """
 
@@ -24,7 +26,9 @@ from leercoach.run.model import LaunchError, ensure_model
 from leercoach.run.servers import (
     Servers,
     action_port,
+    action_server_command,
     child_environment,
+    ensure_action_secret,
     ensure_port_free,
     ignore_stop_signals,
     on_stop_signals,
@@ -76,11 +80,10 @@ def prepare_privacy() -> None:
 def start_action_server(servers: Servers) -> int:
     port = action_port(ENDPOINTS)
     ensure_port_free(port, "actieserver; de poort staat in endpoints.yml")
+    ensure_action_secret()  # before anything starts: the Rasa server inherits it too
     # The action server reads the same store for "download mijn gesprek".
     server = servers.start(
-        "actieserver",
-        python_module("rasa", "run", "actions", "--port", str(port)),
-        extra_env={"LEERCOACH_ENDPOINTS": str(ENDPOINTS)},
+        "actieserver", action_server_command(port), extra_env={"LEERCOACH_ENDPOINTS": str(ENDPOINTS)}
     )
     servers.wait_until_up(server, f"http://127.0.0.1:{port}/health", timeout=120)
     return port

@@ -24,7 +24,16 @@ from typing import Dict, List, Optional
 from leercoach import content
 from leercoach.run import daily_purge
 from leercoach.run.model import LaunchError, ensure_model
-from leercoach.run.servers import Server, Servers, ensure_port_free, python_module, say, stop_groups
+from leercoach.run.servers import (
+    Server,
+    Servers,
+    action_server_command,
+    ensure_action_secret,
+    ensure_port_free,
+    python_module,
+    say,
+    stop_groups,
+)
 from leercoach.settings import PROJECT_ROOT, max_message_chars
 
 # Pid files, logs and the nginx configuration (another folder for a second cluster, e.g. a test's).
@@ -220,11 +229,7 @@ class Cluster:
 
     def start(self) -> None:
         action_servers = [
-            self._start(
-                f"actieserver-{i}",
-                python_module("rasa", "run", "actions", "--port", str(port)),
-                f"http://127.0.0.1:{port}/health",
-            )
+            self._start(f"actieserver-{i}", action_server_command(port), f"http://127.0.0.1:{port}/health")
             for i, port in enumerate(self.action_ports, 1)
         ]
         rasa_env = self.settings.rasa_environment(self.actions_port)
@@ -337,6 +342,7 @@ def _nginx_binary() -> str:
 def cluster() -> None:
     """`make cluster`: start everything, print the address, run until stopped."""
     require_pseudonym_key()
+    ensure_action_secret()
     settings = ClusterSettings.from_environment()
     _nginx_binary()
     ensure_port_free(settings.port, "nginx; kies een andere met LEERCOACH_CLUSTER_PORT")

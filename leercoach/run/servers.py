@@ -6,6 +6,7 @@ import contextlib
 import ctypes
 import os
 import re
+import secrets
 import signal
 import socket
 import subprocess
@@ -20,6 +21,7 @@ from urllib.parse import urlparse
 
 import yaml
 
+from leercoach import settings
 from leercoach.run.model import LaunchError
 from leercoach.settings import PROJECT_ROOT
 
@@ -183,3 +185,24 @@ def _group_alive(pgid: int) -> bool:
 
 def python_module(*args: str) -> List[str]:
     return [sys.executable, "-m", *args]
+
+
+def ensure_action_secret() -> None:
+    """The launcher starts both the Rasa servers and the action servers, so it gives them their
+    shared secret: LEERCOACH_ACTION_SECRET when set (checked), else a fresh one for this start,
+    in the environment the servers inherit. Never printed or written anywhere."""
+    if settings.action_secret():
+        try:
+            settings.require_action_secret()
+        except ValueError as problem:
+            raise LaunchError(str(problem)) from None
+    else:
+        os.environ["LEERCOACH_ACTION_SECRET"] = secrets.token_urlsafe(32)
+
+
+def action_server_command(port: int, host: str = "127.0.0.1") -> List[str]:
+    """The action server (leercoach.run.action_server: every call needs the secret) on
+    ``host``: this machine only, unless a container needs 0.0.0.0."""
+    return python_module(
+        "leercoach.run.action_server", "--actions", "actions", "--host", host, "--port", str(port)
+    )

@@ -5,8 +5,10 @@ Redis down; and stopped with `kill -- -PGID`. One cluster for the module (nginx,
 """
 
 import os
+import re
 import shutil
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -14,9 +16,9 @@ import uuid
 
 import pytest
 
-from leercoach import content
+from leercoach import content, settings
 from leercoach.run.model import model_path
-from tests.support import port_is_free
+from tests.support import forged_call, port_is_free, this_machines_address
 from tests.support_cluster import (
     Database,
     PrivateRedis,
@@ -93,6 +95,31 @@ def test_rasa_api_is_not_exposed_through_nginx(cluster):
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(f"http://127.0.0.1:{cluster.port}/conversations/x/tracker", timeout=10)
     assert refused.value.code == 404
+
+
+def action_ports(cluster):
+    """The action servers' own ports and nginx's port for them (its second `listen`)."""
+    config = (cluster.directory / "nginx.conf").read_text()
+    upstream = config.split("upstream actions {", 1)[1].split("}", 1)[0]
+    servers = [int(port) for port in re.findall(r"server 127\.0\.0\.1:(\d+)", upstream)]
+    nginx = int(re.findall(r"listen 127\.0\.0\.1:(\d+);", config)[-1])
+    return servers, nginx
+
+
+@pytest.mark.parametrize("headers", [None, {settings.ACTION_SECRET_HEADER: "geraden-" + "x" * 40}])
+def test_a_forged_action_call_is_refused_by_every_action_server_and_through_nginx(cluster, headers):
+    servers, nginx = action_ports(cluster)
+    assert servers
+    for port in [*servers, nginx]:
+        status, body = forged_call(port, headers)
+        assert status == 401, (port, body)
+
+
+def test_the_action_servers_are_not_reachable_from_another_machine(cluster):
+    servers, _ = action_ports(cluster)
+    for port in servers:
+        with pytest.raises(OSError):
+            socket.create_connection((this_machines_address(), port), timeout=5).close()
 
 
 def test_conversations_go_on_with_their_state_after_a_rasa_server_is_killed(cluster):

@@ -31,6 +31,7 @@ from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Sequence, Tup
 import yaml
 
 from leercoach import catalogue
+from leercoach.privacy import known
 from leercoach.privacy.patterns import ADRES, NAAM, Finding
 
 WORDS_FILE = Path(__file__).with_name("words.yml")
@@ -232,6 +233,11 @@ class Engine:
         self.interfix_surnames = lookups["interfix_surname"]
         self.whitelist = lookups["whitelist"]
         self.interfixes = frozenset(item.lower() for item in lookups["interfix"].items())
+        self.known = known.load(Path(deduce.__file__).parent, self.is_name_word)
+
+    def is_name_word(self, word: str) -> bool:
+        """Whether `word` is in deduce's first-name or surname list, or an interfix."""
+        return [word] in self.first_names or [word] in self.surnames or word.lower() in self.interfixes
 
 
 _engine: Optional[Engine] = None
@@ -249,7 +255,9 @@ def engine() -> Engine:
 
 # ---- the rules -----------------------------------------------------------------------------
 
-_WORD = re.compile(r"[^\W\d_][\w'’]*(?:-[^\W\d_][\w'’]*)*")
+_WORD = known.WORD
+# "BHV'er", "ZZP'ers": someone's role, not a name ("ik ben BHV'er").
+_ACRONYM_ROLE = re.compile(r"[A-Z]{2,}['’]?ers?")
 _PRONOUN_AFTER_VERB = frozenset(
     [
         "je",
@@ -297,8 +305,13 @@ def _is_first_name(word: str, eng: Engine) -> bool:
     return any([form] in eng.first_names for form in forms) and word.lower() not in eng.whitelist
 
 
+def _is_word(word: str) -> bool:
+    """A word of the vocabulary or a role ("BHV'er"): never a name."""
+    return _bare(word) in words().vocabulary or bool(_ACRONYM_ROLE.fullmatch(word))
+
+
 def _is_surname(word: str, eng: Engine, after_interfix: bool) -> bool:
-    if word.lower() in eng.whitelist or _bare(word) in words().vocabulary:
+    if word.lower() in eng.whitelist or _is_word(word):
         return False
     if word[:1].isupper():
         return True
@@ -360,10 +373,9 @@ def _extend_surname(text: str, tokens: List[re.Match], index: int, eng: Engine) 
 def rule_names(text: str, eng: Engine, idioms: List[Tuple[int, int]]) -> Iterator[Finding]:
     """Names after introducing words, in any case: 'ik ben jan', 'mijn collega Zbigniew'."""
     tokens = _words(text)
-    vocabulary = words().vocabulary
     for index, token in enumerate(tokens):
         word = token.group()
-        if _bare(word) in vocabulary or word.lower() in eng.interfixes:
+        if _is_word(word) or word.lower() in eng.interfixes:
             continue
         strong = _introduced(tokens, index, words().strong, text)
         weak = not strong and _introduced(tokens, index, words().weak, text)
@@ -390,7 +402,7 @@ def _starts_sentence(text: str, start: int) -> bool:
 def _keep_person(text: str, start: int, end: int, idioms: List[Tuple[int, int]]) -> bool:
     """Filters for deduce's person findings in chat text."""
     span_words = _WORD.findall(text[start:end])
-    if not span_words or all(_bare(w) in words().vocabulary for w in span_words):
+    if not span_words or all(_is_word(w) for w in span_words):
         return False
     if _in_idiom(start, end, idioms):
         return False
@@ -487,11 +499,55 @@ def places_in_addresses(
             yield Finding(start, end, ADRES, 25)
 
 
+def _person_before(text: str, start: int, end: int, eng: Engine) -> int:
+    """End of the name in text[start:end] without the words that joined it to what follows
+    ("Jan de Vries van" -> "Jan de Vries"); `start` when nothing of a name is left."""
+    tokens = _words(text[start:end])
+    while (
+        tokens
+        and tokens[-1].group().islower()
+        and (
+            tokens[-1].group() in eng.whitelist
+            or tokens[-1].group() in eng.interfixes
+            or tokens[-1].group() in words().weak
+            or tokens[-1].group() in words().strong
+        )
+    ):
+        tokens.pop()
+    # "De Roos van Leary": a capitalised "De" before a thing is no name on its own.
+    if all(t.group().lower() in eng.whitelist or t.group().lower() in eng.interfixes for t in tokens):
+        return start
+    return start + tokens[-1].end()
+
+
+def _outside(finding: Finding, things: List[Tuple[int, int]], text: str, eng: Engine) -> Iterator[Finding]:
+    """A name finding without the known names of things in it: "Jan de Vries van Philips" ->
+    "Jan de Vries", "Rode Kruis" -> nothing. After the thing, only a first name starts a name."""
+    inside = sorted(span for span in things if span[0] < finding.end and finding.start < span[1])
+    if finding.kind != NAAM or not inside:
+        yield finding
+        return
+    end = _person_before(text, finding.start, inside[0][0], eng)
+    if end > finding.start:
+        yield Finding(finding.start, end, finding.kind, finding.priority)
+    rest = [t for t in _words(text[inside[-1][1] : finding.end])]
+    if rest and _is_first_name(rest[0].group(), eng) and rest[0].group()[:1].isupper():
+        yield Finding(inside[-1][1] + rest[0].start(), finding.end, finding.kind, finding.priority)
+
+
+def _english_words_only(finding: Finding, text: str, eng: Engine) -> bool:
+    return all(w.lower() in eng.known.english for w in _WORD.findall(text[finding.start : finding.end]))
+
+
 def find(text: str, address_findings: List[Finding]) -> List[Finding]:
     """Names, street addresses and places of residence in `text`."""
     eng = engine()
+    tokens = _words(text)
+    things, known_places = eng.known.spans(text, tokens)
     idioms = [(m.start(), m.end()) for m in words().idioms.finditer(text)]
     found, places = deduce_findings(text, eng, idioms)
+    places = places + known_places
+    things += eng.known.organisations_at_places(text, tokens, places)
     # A place deduce also knows as a surname ("het congres was in Den Haag") names nobody;
     # where someone lives, it becomes [ADRES] below.
     found = [f for f in found if not (f.kind == NAAM and _in_idiom(f.start, f.end, places))]
@@ -503,6 +559,10 @@ def find(text: str, address_findings: List[Finding]) -> List[Finding]:
         for f in found
     ]
     found.extend(rule_names(text, eng, idioms))
+    found = [piece for f in found for piece in _outside(f, things, text, eng)]
+    # "Can you help me", "May I ask": in an English message an English word is no name.
+    if eng.known.is_english(tokens):
+        found = [f for f in found if not (f.kind == NAAM and _english_words_only(f, text, eng))]
     addresses = [f for f in found + address_findings if f.kind == ADRES]
     found.extend(places_in_addresses(text, places, addresses))
     return found

@@ -283,6 +283,17 @@ _PRONOUN_AFTER_VERB = frozenset(
         "me",
         "mij",
         "ons",
+        # English: "Can you", "May I", "Will there".
+        "you",
+        "i",
+        "we",
+        "they",
+        "it",
+        "there",
+        "the",
+        "my",
+        "your",
+        "this",
     ]
 )
 _AFTER_SENTENCE_END = re.compile(r"[.!?:;\n\"'(]\s*$")
@@ -399,12 +410,12 @@ def _starts_sentence(text: str, start: int) -> bool:
     return (start - len(before) == 0 and not before.strip()) or bool(_AFTER_SENTENCE_END.search(before))
 
 
-def _keep_person(text: str, start: int, end: int, idioms: List[Tuple[int, int]]) -> bool:
+def _keep_person(text: str, start: int, end: int, idioms: List[Tuple[int, int]], eng: Engine) -> bool:
     """Filters for deduce's person findings in chat text."""
     span_words = _WORD.findall(text[start:end])
     if not span_words or all(_is_word(w) for w in span_words):
         return False
-    if _in_idiom(start, end, idioms):
+    if _in_idiom(start, end, idioms) or _ends_a_title(text, start, span_words, eng):
         return False
     after = text[end : end + 30]
     # "Jan-met-de-pet": a name glued to a lower-case word is a compound, not a name.
@@ -419,6 +430,20 @@ def _keep_person(text: str, start: int, end: int, idioms: List[Tuple[int, int]])
         and next_word.group(1).lower() in _PRONOUN_AFTER_VERB
     )
     return not verb_first
+
+
+_WORD_BEFORE = re.compile(r"([^\W\d_][\w'’]*)[ \t]+$")
+
+
+def _ends_a_title(text: str, start: int, span_words: List[str], eng: Engine) -> bool:
+    """ "De workshop Effectief Feedback Geven": a lone surname right after a capitalised word of
+    the vocabulary is the next word of a title. After a role ("Teamleider Jansen") or with a
+    first name ("Feedback Anna") it stays a name."""
+    before = _WORD_BEFORE.search(text[max(0, start - 40) : start])
+    if len(span_words) != 1 or not before or _is_first_name(span_words[0], eng):
+        return False
+    word = before.group(1)
+    return word[:1].isupper() and _is_word(word) and word.lower() not in words().strong
 
 
 def _trim(text: str, start: int, end: int, eng: Engine) -> Tuple[int, int]:
@@ -478,7 +503,7 @@ def deduce_findings(
                     findings.append(Finding(start, end, ADRES, 30))
             elif tag in ("persoon", "patient"):
                 start, end = _trim(text, start, end, eng)
-                if start < end and _keep_person(text, start, end, idioms):
+                if start < end and _keep_person(text, start, end, idioms, eng):
                     findings.append(Finding(start, end, NAAM, 10))
     return findings, places
 
@@ -522,17 +547,35 @@ def _person_before(text: str, start: int, end: int, eng: Engine) -> int:
 
 def _outside(finding: Finding, things: List[Tuple[int, int]], text: str, eng: Engine) -> Iterator[Finding]:
     """A name finding without the known names of things in it: "Jan de Vries van Philips" ->
-    "Jan de Vries", "Rode Kruis" -> nothing. After the thing, only a first name starts a name."""
-    inside = sorted(span for span in things if span[0] < finding.end and finding.start < span[1])
+    "Jan de Vries", "Rode Kruis" -> nothing. After the thing, a name goes on only from a name
+    word ("Fysiotherapie Bakker"); a thing that is a first name too starts one ("Miro Bakker")."""
+    inside = sorted(
+        span
+        for span in things
+        if span[0] < finding.end
+        and finding.start < span[1]
+        and not (
+            span[0] == finding.start and span[1] < finding.end and _is_first_name(text[slice(*span)], eng)
+        )
+    )
     if finding.kind != NAAM or not inside:
         yield finding
         return
     end = _person_before(text, finding.start, inside[0][0], eng)
     if end > finding.start:
         yield Finding(finding.start, end, finding.kind, finding.priority)
-    rest = [t for t in _words(text[inside[-1][1] : finding.end])]
-    if rest and _is_first_name(rest[0].group(), eng) and rest[0].group()[:1].isupper():
+    rest = _words(text[inside[-1][1] : finding.end])
+    if rest and _is_name_after(rest[0].group(), eng):
         yield Finding(inside[-1][1] + rest[0].start(), finding.end, finding.kind, finding.priority)
+
+
+def _is_name_after(word: str, eng: Engine) -> bool:
+    return (
+        word[:1].isupper()
+        and eng.is_name_word(word)
+        and not _is_word(word)
+        and word.lower() not in eng.interfixes
+    )
 
 
 def _english_words_only(finding: Finding, text: str, eng: Engine) -> bool:

@@ -89,9 +89,11 @@ class Known:
                 head_before[token.end()] = token.start()
         found = []
         for start, end in places:
-            gap = re.search(r"[ \t]+$", text[:start])
-            if gap and gap.start() in head_before:
-                found.append((head_before[gap.start()], end))
+            gap = start
+            while gap > 0 and text[gap - 1] in " \t":
+                gap -= 1
+            if gap < start and gap in head_before:
+                found.append((head_before[gap], end))
         return found
 
     def is_english(self, tokens: Sequence[re.Match]) -> bool:

@@ -578,8 +578,16 @@ def _is_name_after(word: str, eng: Engine) -> bool:
     )
 
 
-def _english_words_only(finding: Finding, text: str, eng: Engine) -> bool:
-    return all(w.lower() in eng.known.english for w in _WORD.findall(text[finding.start : finding.end]))
+def _english_word(finding: Finding, text: str, eng: Engine) -> bool:
+    """Only English words ("in May", "Can you"), unless they start a sentence that goes on in
+    other words: "Will is my manager", "June said so" are names."""
+    english = eng.known.english
+    if not all(w.lower() in english for w in _WORD.findall(text[finding.start : finding.end])):
+        return False
+    next_word = re.match(r"[ \t]+([^\W\d_][\w'’]*)", text[finding.end :])
+    return not _starts_sentence(text, finding.start) or (
+        next_word is not None and next_word.group(1).lower() in english
+    )
 
 
 def find(text: str, address_findings: List[Finding]) -> List[Finding]:
@@ -605,7 +613,7 @@ def find(text: str, address_findings: List[Finding]) -> List[Finding]:
     found = [piece for f in found for piece in _outside(f, things, text, eng)]
     # "Can you help me", "May I ask": in an English message an English word is no name.
     if eng.known.is_english(tokens):
-        found = [f for f in found if not (f.kind == NAAM and _english_words_only(f, text, eng))]
+        found = [f for f in found if not (f.kind == NAAM and _english_word(f, text, eng))]
     addresses = [f for f in found + address_findings if f.kind == ADRES]
     found.extend(places_in_addresses(text, places, addresses))
     return found

@@ -50,6 +50,7 @@ class Known:
     places: FrozenSet[Key]
     heads: FrozenSet[str]
     english: FrozenSet[str]
+    english_names: FrozenSet[str]
 
     def spans(self, text: str, tokens: Sequence[re.Match]) -> Tuple[List[Span], List[Span]]:
         """(known names of things, the places among them) in `text`, longest match first."""
@@ -129,4 +130,5 @@ def load(deduce_dir: Path, is_name: Callable[[str], bool]) -> Known:
         places=frozenset(key(entry) for entry in lists["places.txt"]),
         heads=frozenset(w.lower() for w in read_list(LOOKUPS_DIR / "heads.txt")),
         english=frozenset(w.lower() for w in read_list(LOOKUPS_DIR / "english.txt")),
+        english_names=frozenset(w.lower() for w in read_list(LOOKUPS_DIR / "english_names.txt")),
     )

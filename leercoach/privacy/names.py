@@ -579,15 +579,18 @@ def _is_name_after(word: str, eng: Engine) -> bool:
 
 
 def _english_word(finding: Finding, text: str, eng: Engine) -> bool:
-    """Only English words ("in May", "Can you"), unless they start a sentence that goes on in
-    other words: "Will is my manager", "June said so" are names."""
-    english = eng.known.english
-    if not all(w.lower() in english for w in _WORD.findall(text[finding.start : finding.end])):
+    """Only English words ("in May", "My manager"), unless a word that is a first name too
+    starts a sentence that goes on in other words: "June said so" is a name."""
+    found = [w.lower() for w in _WORD.findall(text[finding.start : finding.end])]
+    if not all(w in eng.known.english for w in found):
         return False
     next_word = re.match(r"[ \t]+([^\W\d_][\w'’]*)", text[finding.end :])
-    return not _starts_sentence(text, finding.start) or (
-        next_word is not None and next_word.group(1).lower() in english
+    name_first = (
+        found[0] in eng.known.english_names
+        and _starts_sentence(text, finding.start)
+        and not (next_word and next_word.group(1).lower() in eng.known.english)
     )
+    return not name_first
 
 
 def find(text: str, address_findings: List[Finding]) -> List[Finding]:

@@ -36,3 +36,14 @@ def test_at_most_one_percent_of_clean_messages_change(measured):
     changed = "\n".join(f"{text!r} -> {redacted!r}" for text, redacted in scores.false_changes)
     assert corpus_file.max_false_changes == 0.01
     assert scores.false_change_rate <= corpus_file.max_false_changes, changed
+
+
+def test_redacting_twice_changes_nothing(measured):
+    from leercoach.evaluation.privacy import corpus_settings
+    from leercoach.privacy.redaction import redact
+
+    _, corpus, _ = measured
+    with corpus_settings(corpus):
+        for text in corpus.texts():
+            once = redact(text).text
+            assert redact(once).text == once, text

@@ -51,6 +51,12 @@ SETS = (
     CorpusFile(
         CORPUS.with_name("pii_capitalised.yml"), "Tuning corpus: capitalised words (issue 17)", False, 0.01
     ),
+    CorpusFile(
+        CORPUS.with_name("pii_capitalised_round1.yml"),
+        "Tuning corpus: capitalised words, round 2 (the first held-out set of issue 17, used up)",
+        False,
+        0.01,
+    ),
     CorpusFile(CORPUS.with_name("pii_holdout.yml"), "Held-out set (issue 8)", held_out=True),
     CorpusFile(
         CORPUS.with_name("pii_capitalised_holdout.yml"),

@@ -28,6 +28,8 @@ _INNER_GAP = re.compile(r"[ \t]*[.&/+]?[ \t]*")
 ENGLISH_MIN_WORDS = 2
 ENGLISH_MIN_SHARE = 0.3
 
+MAX_BEFORE_TAIL = 3
+
 Key = Tuple[str, ...]
 Span = Tuple[int, int]
 
@@ -49,6 +51,7 @@ class Known:
     lengths: Dict[str, Tuple[int, ...]]
     places: FrozenSet[Key]
     heads: FrozenSet[str]
+    tails: FrozenSet[str]
     english: FrozenSet[str]
     english_names: FrozenSet[str]
 
@@ -97,6 +100,25 @@ class Known:
                 found.append((head_before[gap], end))
         return found
 
+    def organisations_before_tails(self, text: str, tokens: Sequence[re.Match]) -> List[Span]:
+        """'het Nova College', 'Kuipers Installatietechniek': up to three capitalised words
+        right before a tail word."""
+        found = []
+        for i, token in enumerate(tokens):
+            if i == 0 or token.group().lower() not in self.tails:
+                continue
+            first = i
+            while (
+                first > 0
+                and i - first < MAX_BEFORE_TAIL
+                and tokens[first - 1].group()[:1].isupper()
+                and re.fullmatch(r"[ \t]+|-", text[tokens[first - 1].end() : tokens[first].start()])
+            ):
+                first -= 1
+            if first < i:
+                found.append((tokens[first].start(), token.end()))
+        return found
+
     def is_english(self, tokens: Sequence[re.Match]) -> bool:
         hits = sum(t.group().lower() in self.english for t in tokens)
         return hits >= ENGLISH_MIN_WORDS and hits >= ENGLISH_MIN_SHARE * len(tokens)
@@ -105,14 +127,18 @@ class Known:
 def deduce_institutions(deduce_dir: Path, is_name: Callable[[str], bool]) -> List[str]:
     """deduce's hospitals and healthcare institutions that name no person. A hospital called
     after someone long dead stays ("Jeroen Bosch Ziekenhuis"), but not one that is only a name
-    ("Antonius"); a care provider stays only with no name in it at all, since a practice is
-    often called after the person who runs it ("Fysiotherapie Bakker")."""
+    ("Antonius"); a care provider stays only with two words or more and no name in them at
+    all, since a practice is often called after the person who runs it ("Fysiotherapie
+    Bakker") and a one-word entry may be any word."""
     base = deduce_dir / "data" / "lookup" / "src" / "institutions"
     entries = []
     for name in HOSPITALS:
         entries += [e for e in read_list(base / name / "items.txt") if not all(map(is_name, WORD.findall(e)))]
     for name in CARE_PROVIDERS:
-        entries += [e for e in read_list(base / name / "items.txt") if not any(map(is_name, WORD.findall(e)))]
+        for entry in read_list(base / name / "items.txt"):
+            words = WORD.findall(entry)
+            if len(words) > 1 and not any(map(is_name, words)):
+                entries.append(entry)
     return entries
 
 
@@ -129,6 +155,7 @@ def load(deduce_dir: Path, is_name: Callable[[str], bool]) -> Known:
         lengths={first: tuple(sorted(sizes, reverse=True)) for first, sizes in by_first.items()},
         places=frozenset(key(entry) for entry in lists["places.txt"]),
         heads=frozenset(w.lower() for w in read_list(LOOKUPS_DIR / "heads.txt")),
+        tails=frozenset(w.lower() for w in read_list(LOOKUPS_DIR / "tails.txt")),
         english=frozenset(w.lower() for w in read_list(LOOKUPS_DIR / "english.txt")),
         english_names=frozenset(w.lower() for w in read_list(LOOKUPS_DIR / "english_names.txt")),
     )

@@ -236,8 +236,14 @@ class Engine:
         self.known = known.load(Path(deduce.__file__).parent, self.is_name_word)
 
     def is_name_word(self, word: str) -> bool:
-        """Whether `word` is in deduce's first-name or surname list, or an interfix."""
-        return [word] in self.first_names or [word] in self.surnames or word.lower() in self.interfixes
+        """Whether `word` is in deduce's first-name or surname lists ("Jong" of "de Jong"
+        included), or an interfix."""
+        return (
+            [word] in self.first_names
+            or [word] in self.surnames
+            or word in self.interfix_surnames
+            or word.lower() in self.interfixes
+        )
 
 
 _engine: Optional[Engine] = None
@@ -418,9 +424,18 @@ def _keep_person(text: str, start: int, end: int, idioms: List[Tuple[int, int]],
     if _in_idiom(start, end, idioms) or _ends_a_title(text, start, span_words, eng):
         return False
     after = text[end : end + 30]
-    # "Jan-met-de-pet": a name glued to a lower-case word is a compound, not a name.
+    # "Jan-met-de-pet": a name glued to a lower-case word is a compound, not a name;
+    # "Kuehne+Nagel": a surname glued with a plus is a brand ("Anna+Tim" are people).
     if re.match(r"-[a-z]", after):
         return False
+    plus = re.match(r"\+[^\W\d_]", after) or re.search(r"[^\W\d_]\+$", text[max(0, start - 2) : start])
+    if plus and not any(_is_first_name(w, eng) for w in span_words):
+        return False
+    # "de Marine", "het Nova": a first name alone right after an article is a thing.
+    if len(span_words) == 1 and _ARTICLE_BEFORE.search(text[max(0, start - 5) : start]):
+        word = span_words[0]
+        if _is_first_name(word, eng) and [word] not in eng.surnames:
+            return False
     # "Mark je agenda", "Wil je": a verb first in a question or a request.
     next_word = re.match(r"[ \t]+([^\W\d_]+)", after)
     verb_first = (
@@ -432,6 +447,7 @@ def _keep_person(text: str, start: int, end: int, idioms: List[Tuple[int, int]],
     return not verb_first
 
 
+_ARTICLE_BEFORE = re.compile(r"(?:^|[ \t(])(?:de|het|een|'t)[ \t]+$")
 _WORD_BEFORE = re.compile(r"([^\W\d_][\w'’]*)[ \t]+$")
 
 
@@ -554,9 +570,7 @@ def _outside(finding: Finding, things: List[Tuple[int, int]], text: str, eng: En
         for span in things
         if span[0] < finding.end
         and finding.start < span[1]
-        and not (
-            span[0] == finding.start and span[1] < finding.end and _is_first_name(text[slice(*span)], eng)
-        )
+        and not _starts_a_name(span, finding, things, text, eng)
     )
     if finding.kind != NAAM or not inside:
         yield finding
@@ -567,6 +581,20 @@ def _outside(finding: Finding, things: List[Tuple[int, int]], text: str, eng: En
     rest = _words(text[inside[-1][1] : finding.end])
     if rest and _is_name_after(rest[0].group(), eng):
         yield Finding(inside[-1][1] + rest[0].start(), finding.end, finding.kind, finding.priority)
+
+
+def _starts_a_name(
+    span: Tuple[int, int], finding: Finding, things: List[Tuple[int, int]], text: str, eng: Engine
+) -> bool:
+    """A thing that is a first name too ("Miro") at the start of a longer name finding, with
+    no other thing right after it ("Lean Yellow Belt")."""
+    if not (span[0] == finding.start and span[1] < finding.end and _is_first_name(text[slice(*span)], eng)):
+        return False
+    following = _words(text[span[1] : finding.end])
+    if not following:
+        return False
+    start = span[1] + following[0].start()
+    return not any(s_start <= start < s_end for s_start, s_end in things)
 
 
 def _is_name_after(word: str, eng: Engine) -> bool:
@@ -602,6 +630,7 @@ def find(text: str, address_findings: List[Finding]) -> List[Finding]:
     found, places = deduce_findings(text, eng, idioms)
     places = places + known_places
     things += eng.known.organisations_at_places(text, tokens, places)
+    things += eng.known.organisations_before_tails(text, tokens)
     # A place deduce also knows as a surname ("het congres was in Den Haag") names nobody;
     # where someone lives, it becomes [ADRES] below.
     found = [f for f in found if not (f.kind == NAAM and _in_idiom(f.start, f.end, places))]

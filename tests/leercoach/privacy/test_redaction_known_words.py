@@ -44,8 +44,11 @@ def test_a_name_next_to_an_employer_is_removed_and_the_employer_kept(text, expec
         ),
         # A tool that is a first name too starts a name when a surname follows it.
         ("Ik heb Miro Bakker gesproken.", "Ik heb [NAAM] gesproken."),
-        # A generic care word from deduce's list does not shield the practitioner after it.
-        ("Ik ga naar Fysiotherapie Bakker.", "Ik ga naar Fysiotherapie [NAAM]."),
+        # "Jong" (of "de Jong") is in deduce's care-provider list too, and still a name.
+        ("Mijn collega Marine de Jong doet ook mee.", "Mijn collega [NAAM] doet ook mee."),
+        # Before a tail word ("College") a name is an organisation; the person before it is not.
+        ("Sanne Bakker van het Nova College helpt ons.", "[NAAM] van het Nova College helpt ons."),
+        ("Anna+Tim willen samen leren.", "[NAAM]+[NAAM] willen samen leren."),
         # A known place is where someone lives after "ik woon in".
         ("ik woon in Den Bosch", "ik woon in [ADRES]"),
     ],
@@ -67,4 +70,22 @@ def test_names_and_places_of_residence_are_still_caught_among_known_words(text, 
     ],
 )
 def test_english_words_tools_hospitals_roles_and_languages_stay(text):
+    assert redact(text) == Redaction(text)
+
+
+def test_a_practice_called_after_its_practitioner_loses_the_name():
+    assert "Bakker" not in redact("Ik ga naar Fysiotherapie Bakker.").text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ik heb mijn mbo gedaan aan het Nova College in Haarlem.",
+        "Ik werk bij Kuipers Installatietechniek in Hengelo.",
+        "Ik werk voor Kuehne+Nagel in Venlo.",
+        "De Luchtmacht en de Marine leiden zelf hun technici op.",
+        "Lean Yellow Belt is een goede eerste stap.",
+    ],
+)
+def test_organisations_before_a_tail_word_brands_and_the_armed_forces_stay(text):
     assert redact(text) == Redaction(text)

@@ -31,6 +31,7 @@ from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Sequence, Tup
 import yaml
 
 from leercoach import catalogue
+from leercoach.privacy import known
 from leercoach.privacy.patterns import ADRES, NAAM, Finding
 
 WORDS_FILE = Path(__file__).with_name("words.yml")
@@ -232,6 +233,17 @@ class Engine:
         self.interfix_surnames = lookups["interfix_surname"]
         self.whitelist = lookups["whitelist"]
         self.interfixes = frozenset(item.lower() for item in lookups["interfix"].items())
+        self.known = known.load(Path(deduce.__file__).parent, self.is_name_word)
+
+    def is_name_word(self, word: str) -> bool:
+        """Whether `word` is in deduce's first-name or surname lists ("Jong" of "de Jong"
+        included), or an interfix."""
+        return (
+            [word] in self.first_names
+            or [word] in self.surnames
+            or word in self.interfix_surnames
+            or word.lower() in self.interfixes
+        )
 
 
 _engine: Optional[Engine] = None
@@ -249,7 +261,9 @@ def engine() -> Engine:
 
 # ---- the rules -----------------------------------------------------------------------------
 
-_WORD = re.compile(r"[^\W\d_][\w'’]*(?:-[^\W\d_][\w'’]*)*")
+_WORD = known.WORD
+# "BHV'er", "ZZP'ers": someone's role, not a name ("ik ben BHV'er").
+_ACRONYM_ROLE = re.compile(r"[A-Z]{2,}['’]?ers?")
 _PRONOUN_AFTER_VERB = frozenset(
     [
         "je",
@@ -275,6 +289,17 @@ _PRONOUN_AFTER_VERB = frozenset(
         "me",
         "mij",
         "ons",
+        # English: "Can you", "May I", "Will there".
+        "you",
+        "i",
+        "we",
+        "they",
+        "it",
+        "there",
+        "the",
+        "my",
+        "your",
+        "this",
     ]
 )
 _AFTER_SENTENCE_END = re.compile(r"[.!?:;\n\"'(]\s*$")
@@ -297,8 +322,13 @@ def _is_first_name(word: str, eng: Engine) -> bool:
     return any([form] in eng.first_names for form in forms) and word.lower() not in eng.whitelist
 
 
+def _is_word(word: str) -> bool:
+    """A word of the vocabulary or a role ("BHV'er"): never a name."""
+    return _bare(word) in words().vocabulary or bool(_ACRONYM_ROLE.fullmatch(word))
+
+
 def _is_surname(word: str, eng: Engine, after_interfix: bool) -> bool:
-    if word.lower() in eng.whitelist or _bare(word) in words().vocabulary:
+    if word.lower() in eng.whitelist or _is_word(word):
         return False
     if word[:1].isupper():
         return True
@@ -360,10 +390,9 @@ def _extend_surname(text: str, tokens: List[re.Match], index: int, eng: Engine) 
 def rule_names(text: str, eng: Engine, idioms: List[Tuple[int, int]]) -> Iterator[Finding]:
     """Names after introducing words, in any case: 'ik ben jan', 'mijn collega Zbigniew'."""
     tokens = _words(text)
-    vocabulary = words().vocabulary
     for index, token in enumerate(tokens):
         word = token.group()
-        if _bare(word) in vocabulary or word.lower() in eng.interfixes:
+        if _is_word(word) or word.lower() in eng.interfixes:
             continue
         strong = _introduced(tokens, index, words().strong, text)
         weak = not strong and _introduced(tokens, index, words().weak, text)
@@ -387,17 +416,26 @@ def _starts_sentence(text: str, start: int) -> bool:
     return (start - len(before) == 0 and not before.strip()) or bool(_AFTER_SENTENCE_END.search(before))
 
 
-def _keep_person(text: str, start: int, end: int, idioms: List[Tuple[int, int]]) -> bool:
+def _keep_person(text: str, start: int, end: int, idioms: List[Tuple[int, int]], eng: Engine) -> bool:
     """Filters for deduce's person findings in chat text."""
     span_words = _WORD.findall(text[start:end])
-    if not span_words or all(_bare(w) in words().vocabulary for w in span_words):
+    if not span_words or all(_is_word(w) for w in span_words):
         return False
-    if _in_idiom(start, end, idioms):
+    if _in_idiom(start, end, idioms) or _ends_a_title(text, start, span_words, eng):
         return False
     after = text[end : end + 30]
-    # "Jan-met-de-pet": a name glued to a lower-case word is a compound, not a name.
+    # "Jan-met-de-pet": a name glued to a lower-case word is a compound, not a name;
+    # "Kuehne+Nagel": a surname glued with a plus is a brand ("Anna+Tim" are people).
     if re.match(r"-[a-z]", after):
         return False
+    plus = re.match(r"\+[^\W\d_]", after) or re.search(r"[^\W\d_]\+$", text[max(0, start - 2) : start])
+    if plus and not any(_is_first_name(w, eng) for w in span_words):
+        return False
+    # "de Marine", "het Nova": a first name alone right after an article is a thing.
+    if len(span_words) == 1 and _ARTICLE_BEFORE.search(text[max(0, start - 5) : start]):
+        word = span_words[0]
+        if _is_first_name(word, eng) and [word] not in eng.surnames:
+            return False
     # "Mark je agenda", "Wil je": a verb first in a question or a request.
     next_word = re.match(r"[ \t]+([^\W\d_]+)", after)
     verb_first = (
@@ -407,6 +445,21 @@ def _keep_person(text: str, start: int, end: int, idioms: List[Tuple[int, int]])
         and next_word.group(1).lower() in _PRONOUN_AFTER_VERB
     )
     return not verb_first
+
+
+_ARTICLE_BEFORE = re.compile(r"(?:^|[ \t(])(?:de|het|een|'t)[ \t]+$")
+_WORD_BEFORE = re.compile(r"([^\W\d_][\w'’]*)[ \t]+$")
+
+
+def _ends_a_title(text: str, start: int, span_words: List[str], eng: Engine) -> bool:
+    """ "De workshop Effectief Feedback Geven": a lone surname right after a capitalised word of
+    the vocabulary is the next word of a title. After a role ("Teamleider Jansen") or with a
+    first name ("Feedback Anna") it stays a name."""
+    before = _WORD_BEFORE.search(text[max(0, start - 40) : start])
+    if len(span_words) != 1 or not before or _is_first_name(span_words[0], eng):
+        return False
+    word = before.group(1)
+    return word[:1].isupper() and _is_word(word) and word.lower() not in words().strong
 
 
 def _trim(text: str, start: int, end: int, eng: Engine) -> Tuple[int, int]:
@@ -466,7 +519,7 @@ def deduce_findings(
                     findings.append(Finding(start, end, ADRES, 30))
             elif tag in ("persoon", "patient"):
                 start, end = _trim(text, start, end, eng)
-                if start < end and _keep_person(text, start, end, idioms):
+                if start < end and _keep_person(text, start, end, idioms, eng):
                     findings.append(Finding(start, end, NAAM, 10))
     return findings, places
 
@@ -487,11 +540,97 @@ def places_in_addresses(
             yield Finding(start, end, ADRES, 25)
 
 
+def _person_before(text: str, start: int, end: int, eng: Engine) -> int:
+    """End of the name in text[start:end] without the words that joined it to what follows
+    ("Jan de Vries van" -> "Jan de Vries"); `start` when nothing of a name is left."""
+    tokens = _words(text[start:end])
+    while (
+        tokens
+        and tokens[-1].group().islower()
+        and (
+            tokens[-1].group() in eng.whitelist
+            or tokens[-1].group() in eng.interfixes
+            or tokens[-1].group() in words().weak
+            or tokens[-1].group() in words().strong
+        )
+    ):
+        tokens.pop()
+    # "De Roos van Leary": a capitalised "De" before a thing is no name on its own.
+    if all(t.group().lower() in eng.whitelist or t.group().lower() in eng.interfixes for t in tokens):
+        return start
+    return start + tokens[-1].end()
+
+
+def _outside(finding: Finding, things: List[Tuple[int, int]], text: str, eng: Engine) -> Iterator[Finding]:
+    """A name finding without the known names of things in it: "Jan de Vries van Philips" ->
+    "Jan de Vries", "Rode Kruis" -> nothing. After the thing, a name goes on only from a name
+    word ("Fysiotherapie Bakker"); a thing that is a first name too starts one ("Miro Bakker")."""
+    inside = sorted(
+        span
+        for span in things
+        if span[0] < finding.end
+        and finding.start < span[1]
+        and not _starts_a_name(span, finding, things, text, eng)
+    )
+    if finding.kind != NAAM or not inside:
+        yield finding
+        return
+    end = _person_before(text, finding.start, inside[0][0], eng)
+    if end > finding.start:
+        yield Finding(finding.start, end, finding.kind, finding.priority)
+    rest = _words(text[inside[-1][1] : finding.end])
+    if rest and _is_name_after(rest[0].group(), eng):
+        yield Finding(inside[-1][1] + rest[0].start(), finding.end, finding.kind, finding.priority)
+
+
+def _starts_a_name(
+    span: Tuple[int, int], finding: Finding, things: List[Tuple[int, int]], text: str, eng: Engine
+) -> bool:
+    """A thing that is a first name too ("Miro") at the start of a longer name finding, with
+    no other thing right after it ("Lean Yellow Belt")."""
+    if not (span[0] == finding.start and span[1] < finding.end and _is_first_name(text[slice(*span)], eng)):
+        return False
+    following = _words(text[span[1] : finding.end])
+    if not following:
+        return False
+    start = span[1] + following[0].start()
+    return not any(s_start <= start < s_end for s_start, s_end in things)
+
+
+def _is_name_after(word: str, eng: Engine) -> bool:
+    return (
+        word[:1].isupper()
+        and eng.is_name_word(word)
+        and not _is_word(word)
+        and word.lower() not in eng.interfixes
+    )
+
+
+def _english_word(finding: Finding, text: str, eng: Engine) -> bool:
+    """Only English words ("in May", "My manager"), unless a word that is a first name too
+    starts a sentence that goes on in other words: "June said so" is a name."""
+    found = [w.lower() for w in _WORD.findall(text[finding.start : finding.end])]
+    if not all(w in eng.known.english for w in found):
+        return False
+    next_word = re.match(r"[ \t]+([^\W\d_][\w'’]*)", text[finding.end :])
+    name_first = (
+        found[0] in eng.known.english_names
+        and _starts_sentence(text, finding.start)
+        and not (next_word and next_word.group(1).lower() in eng.known.english)
+    )
+    return not name_first
+
+
 def find(text: str, address_findings: List[Finding]) -> List[Finding]:
     """Names, street addresses and places of residence in `text`."""
     eng = engine()
+    tokens = _words(text)
+    things, known_places = eng.known.spans(text, tokens)
     idioms = [(m.start(), m.end()) for m in words().idioms.finditer(text)]
     found, places = deduce_findings(text, eng, idioms)
+    places = places + known_places
+    things += eng.known.organisations_at_places(text, tokens, places)
+    things += eng.known.organisations_before_tails(text, tokens)
     # A place deduce also knows as a surname ("het congres was in Den Haag") names nobody;
     # where someone lives, it becomes [ADRES] below.
     found = [f for f in found if not (f.kind == NAAM and _in_idiom(f.start, f.end, places))]
@@ -503,6 +642,10 @@ def find(text: str, address_findings: List[Finding]) -> List[Finding]:
         for f in found
     ]
     found.extend(rule_names(text, eng, idioms))
+    found = [piece for f in found for piece in _outside(f, things, text, eng)]
+    # "Can you help me", "May I ask": in an English message an English word is no name.
+    if eng.known.is_english(tokens):
+        found = [f for f in found if not (f.kind == NAAM and _english_word(f, text, eng))]
     addresses = [f for f in found + address_findings if f.kind == ADRES]
     found.extend(places_in_addresses(text, places, addresses))
     return found

@@ -4,6 +4,7 @@ import pytest
 
 from actions.fallback import ActionComplaint, ActionFallback, ActionOffTopic
 from leercoach import catalogue, content, settings
+from leercoach.privacy.boundary import incoming
 from tests.actions.conftest import make_tracker, payloads
 
 SERVICE_DESK_WORDS = ("servicedesk", settings.servicedesk_contact())
@@ -82,6 +83,16 @@ def test_english_gets_one_english_sentence_then_help_in_dutch(dispatcher):
     assert messages[0]["text"] in content.variants("english")
     assert messages[1]["text"] == content.conversation("english_help")
     assert "/wat_is_leercultuur" in payloads(messages[1])
+
+
+def test_an_english_request_still_gets_the_english_sentence_after_the_channel_redacts_it(dispatcher):
+    # Every channel passes the redacted text on (leercoach.privacy.boundary); "Can" is also a
+    # first name, and "[NAAM] you help me in English?" no longer read as English (issue 17).
+    text = incoming("rest", "employee-17", "Can you help me in English?").text
+    assert text == "Can you help me in English?"
+    _, messages = fallback(dispatcher, text, ("greet", 0.2))
+    assert messages[0]["text"] in content.variants("english")
+    assert messages[1]["text"] == content.conversation("english_help")
 
 
 def test_core_fallback_ends_the_turn_instead_of_looping(dispatcher):

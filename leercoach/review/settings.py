@@ -14,6 +14,7 @@ import secrets
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from leercoach import settings as leercoach_settings
 from leercoach.settings import PROJECT_ROOT
 
 STATE_DIR = Path(os.environ.get("LEERCOACH_REVIEW_STATE_DIR", PROJECT_ROOT / ".leercoach"))
@@ -121,11 +122,15 @@ LOGIN_URL = "review:login"
 LOGIN_REDIRECT_URL = "review:home"
 LOGOUT_REDIRECT_URL = "review:login"
 
-# Five wrong passwords lock the account for an hour, from anywhere; five from one address lock that
-# address too (password spraying over many account names).
+# Five wrong passwords for one account name from one address lock that pair for an hour. Not the
+# address alone: behind the TLS proxy every user has the proxy's address, and one attacker would
+# lock out all of HR; not the name alone, or anyone could lock out a colleague. The address is the
+# client's from X-Forwarded-For only when the proxy is named in LEERCOACH_REVIEW_TRUSTED_PROXIES.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = float(os.environ.get("LEERCOACH_REVIEW_LOCKOUT_HOURS", "1"))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "leercoach.review.client_ip.client_ip"
+REVIEW_TRUSTED_PROXIES = leercoach_settings.review_trusted_proxies()
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "review/locked_out.html"
 AXES_VERBOSE = False

@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from leercoach.content import privacy_message
 from leercoach.privacy import audit
-from leercoach.privacy.erasure import ERASED_MARK
+from leercoach.privacy.erasure import PAYLOAD_KEY, erasure_payload
 from leercoach.privacy.export import build_export, filename, summary, transcript
 from leercoach.privacy.store import conversation_events, engine_from_endpoints
 
@@ -54,9 +54,7 @@ class ActionEraseConversation(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        dispatcher.utter_message(
-            text=privacy_message("erasure", "done"), json_message={"leercoach": ERASED_MARK}
-        )
+        dispatcher.utter_message(text=privacy_message("erasure", "done"), json_message=erasure_payload())
         return []
 
 
@@ -89,7 +87,7 @@ class ActionExportConversation(Action):
             if tracker.get_latest_input_channel() in DOWNLOAD_CHANNELS:
                 dispatcher.utter_message(
                     text=privacy_message("export", "download_intro"),
-                    json_message={"leercoach": EXPORT_MARK, "filename": filename(), "content": text},
+                    json_message={PAYLOAD_KEY: EXPORT_MARK, "filename": filename(), "content": text},
                 )
             else:
                 dispatcher.utter_message(text=f"{privacy_message('export', 'message_intro')}\n\n{text}")

@@ -7,9 +7,20 @@ import sqlalchemy as sa
 from leercoach.privacy import audit
 from leercoach.privacy.store import events
 
-# The erase action puts this in its reply's custom payload; the tracker store and the widget
-# both act on it (delete everything; start a new conversation id).
+# Leercoach's own custom payloads name what they are under this key (the widget reads it too).
+PAYLOAD_KEY = "leercoach"
+# The erase action's reply carries {PAYLOAD_KEY: ERASED_MARK}; the tracker store and the widget
+# both act on exactly that (delete everything; start a new conversation id), never on the word
+# appearing somewhere else in a payload (an export of a conversation that mentions it).
 ERASED_MARK = "conversation_erased"
+
+
+def erasure_payload() -> dict:
+    return {PAYLOAD_KEY: ERASED_MARK}
+
+
+def is_erasure_payload(custom) -> bool:
+    return isinstance(custom, dict) and custom.get(PAYLOAD_KEY) == ERASED_MARK
 
 
 def erase_conversation(

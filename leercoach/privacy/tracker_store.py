@@ -14,7 +14,6 @@ stores nothing of it.
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any, Dict
 
@@ -25,7 +24,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from leercoach.dialogue.tracker_store import FastSQLMixin
 from leercoach.privacy import audit
-from leercoach.privacy.erasure import ERASED_MARK, erase_conversation
+from leercoach.privacy.erasure import erase_conversation, is_erasure_payload
 from leercoach.privacy.redaction import redact
 
 logger = logging.getLogger(__name__)
@@ -96,7 +95,7 @@ def stored_as_is(original: Dict[str, Any], stored: Dict[str, Any]) -> bool:
 
 def is_erasure(event: Event) -> bool:
     data = event.as_dict()
-    return data.get("event") == "bot" and ERASED_MARK in json.dumps(data.get("data", {}).get("custom") or {})
+    return data.get("event") == "bot" and is_erasure_payload((data.get("data") or {}).get("custom"))
 
 
 class PrivateSQLTrackerStore(FastSQLMixin, SQLTrackerStore):

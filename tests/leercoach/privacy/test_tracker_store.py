@@ -8,8 +8,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from leercoach.privacy import audit
 from actions.privacy import EXPORT_MARK
+from leercoach.privacy import audit
 from leercoach.privacy.erasure import ERASED_MARK, PAYLOAD_KEY
 from leercoach.privacy.export import build_export, transcript
 from leercoach.privacy.store import conversation_events

@@ -25,6 +25,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from leercoach.dialogue.tracker_store import FastSQLMixin
 from leercoach.privacy import audit
 from leercoach.privacy.erasure import erase_conversation, is_erasure_payload
+from leercoach.privacy.files import private_file, private_sqlite
 from leercoach.privacy.redaction import redact
 
 logger = logging.getLogger(__name__)
@@ -102,7 +103,10 @@ class PrivateSQLTrackerStore(FastSQLMixin, SQLTrackerStore):
     """FastSQLMixin: reads and saves without the work a turn does not need (leercoach/dialogue)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if kwargs.get("dialect") == "sqlite" and kwargs.get("db"):
+            private_file(kwargs["db"])  # before SQLite creates it: conversations, owner only
         super().__init__(*args, **kwargs)
+        private_sqlite(self.engine.url)
         audit.ensure_table(self.engine)
 
     async def save(self, tracker: DialogueStateTracker) -> None:

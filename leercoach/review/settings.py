@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from leercoach import settings as leercoach_settings
+from leercoach.privacy.files import private_file
 from leercoach.settings import PROJECT_ROOT
 
 STATE_DIR = Path(os.environ.get("LEERCOACH_REVIEW_STATE_DIR", PROJECT_ROOT / ".leercoach"))
@@ -28,7 +29,7 @@ def _secret_key() -> str:
         return configured
     key_file = STATE_DIR / "review-secret-key"
     if not key_file.exists():
-        STATE_DIR.mkdir(parents=True, exist_ok=True)
+        STATE_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
         descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w") as handle:
             handle.write(secrets.token_urlsafe(50))
@@ -38,8 +39,8 @@ def _secret_key() -> str:
 def _database(url: str) -> dict:
     """postgresql://user:password@host:port/name → Django's DATABASES entry; empty → local SQLite."""
     if not url:
-        STATE_DIR.mkdir(parents=True, exist_ok=True)
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": STATE_DIR / "review.sqlite3"}
+        # Created before Django opens it: pseudonyms, notes and search text, owner only.
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": private_file(STATE_DIR / "review.sqlite3")}
     parts = urlparse(url)
     if not parts.scheme.startswith("postgres"):
         raise ValueError("LEERCOACH_REVIEW_DATABASE_URL moet een postgresql://-adres zijn")

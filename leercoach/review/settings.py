@@ -153,6 +153,15 @@ CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Strict"
 CSRF_FAILURE_VIEW = "leercoach.review.views.errors.csrf_failure"
 
+# LEERCOACH_REVIEW_HTTPS=1 (production, behind the TLS proxy or with TLS of its own): plain HTTP
+# is redirected to HTTPS and browsers are told to use nothing else for a year. Off by default:
+# `make run` serves http://localhost, where a redirect would lock HR out. (Behind the proxy, also
+# LEERCOACH_REVIEW_PROXY_SSL_HEADER=1, or every request looks like plain HTTP and redirects for ever.)
+if leercoach_settings.review_https():
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from ipaddress import ip_network
 from pathlib import Path
@@ -332,3 +333,34 @@ class HeaderTests(TestCase):
             assert "<script" not in source and "style=" not in source and "<style" not in source, (
                 template.name
             )
+
+
+HTTPS_CHECK = """
+from django.test import Client
+plain, secure = Client().get("/inloggen/"), Client().get("/inloggen/", secure=True)
+print(plain.status_code, plain.get("Location", "-"))
+print(secure.status_code, secure.get("Strict-Transport-Security", "-"))
+print(secure.cookies["leercoach_review_csrf"]["secure"])
+"""
+
+
+def login_page_over_http_and_https(tmp_path, **env):
+    from unittest import mock
+
+    from tests.leercoach.handoff.conftest import review_django
+
+    with mock.patch.dict(os.environ, env):
+        return review_django(tmp_path / "state", HTTPS_CHECK).split("\n")
+
+
+def test_with_https_on_plain_http_is_redirected_and_browsers_are_told_to_stay_on_https(tmp_path):
+    plain, secure, cookie = login_page_over_http_and_https(tmp_path, LEERCOACH_REVIEW_HTTPS="1")[:3]
+    assert plain == "301 https://testserver/inloggen/"
+    assert secure == "200 max-age=31536000"
+    assert cookie == "True"
+
+
+def test_without_https_the_app_answers_plain_http_and_sends_no_hsts(tmp_path):
+    plain, secure, cookie = login_page_over_http_and_https(tmp_path, LEERCOACH_REVIEW_HTTPS="")[:3]
+    assert plain == "200 -" and secure == "200 -"
+    assert cookie == "True"  # Secure cookies all the same: browsers accept them from http://localhost

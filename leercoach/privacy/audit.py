@@ -46,10 +46,12 @@ _SQLITE_GUARDS = [
 _POSTGRES_GUARD = f"""
 CREATE OR REPLACE FUNCTION leercoach_audit_append_only() RETURNS trigger AS $$
 BEGIN
-  IF TG_OP = 'UPDATE' AND TG_LEVEL = 'ROW' AND NEW.conversation IS NULL
-     AND ({", ".join(f"NEW.{c}" for c in _ONLY_FORGETTING)})
-         IS NOT DISTINCT FROM ({", ".join(f"OLD.{c}" for c in _ONLY_FORGETTING)}) THEN
-    RETURN NEW;
+  IF TG_OP = 'UPDATE' AND TG_LEVEL = 'ROW' THEN
+    IF NEW.conversation IS NULL
+       AND ({", ".join(f"NEW.{c}" for c in _ONLY_FORGETTING)})
+           IS NOT DISTINCT FROM ({", ".join(f"OLD.{c}" for c in _ONLY_FORGETTING)}) THEN
+      RETURN NEW;
+    END IF;
   END IF;
   RAISE EXCEPTION 'leercoach_audit is append-only';
 END $$ LANGUAGE plpgsql;

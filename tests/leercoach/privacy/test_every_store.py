@@ -27,6 +27,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.privacy import ActionEraseConversation
 from leercoach.handoff import store as handoff_store
 from leercoach.privacy.__main__ import main as privacy_command
+from leercoach.privacy.pseudonym import ensure_local_key
 from leercoach.privacy.tracker_store import PrivateSQLTrackerStore
 from leercoach.review import copies
 from leercoach.settings import PROJECT_ROOT
@@ -249,7 +250,10 @@ def test_local_databases_and_keys_are_readable_by_their_owner_only(world, tmp_pa
     from leercoach.run.lock_store import SQLiteLockStore
 
     SQLiteLockStore(db=str(tmp_path / "locks.db"))
+    key = ensure_local_key(tmp_path / "first-run" / "pseudonym.key")
+    assert key.parent.stat().st_mode & 0o777 == 0o700
     for path in (
+        key,
         tmp_path / "conversations.db",
         tmp_path / "locks.db",
         world["state"] / "review.sqlite3",

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions._direct import refused_where_others_read
 from leercoach.content import privacy_message
 from leercoach.privacy import audit
-from leercoach.privacy.erasure import ERASED_MARK
+from leercoach.privacy.erasure import PAYLOAD_KEY, erasure_payload
 from leercoach.privacy.export import build_export, filename, summary, transcript
 from leercoach.privacy.store import conversation_events, engine_from_endpoints
 
@@ -60,9 +60,7 @@ class ActionEraseConversation(Action):
     ) -> List[Dict[Text, Any]]:
         if refused_where_others_read(dispatcher, tracker):  # no mark: nothing is erased
             return []
-        dispatcher.utter_message(
-            text=privacy_message("erasure", "done"), json_message={"leercoach": ERASED_MARK}
-        )
+        dispatcher.utter_message(text=privacy_message("erasure", "done"), json_message=erasure_payload())
         return []
 
 
@@ -97,11 +95,10 @@ class ActionExportConversation(Action):
             if tracker.get_latest_input_channel() in DOWNLOAD_CHANNELS:
                 dispatcher.utter_message(
                     text=privacy_message("export", "download_intro"),
-                    json_message={"leercoach": EXPORT_MARK, "filename": filename(), "content": text},
+                    json_message={PAYLOAD_KEY: EXPORT_MARK, "filename": filename(), "content": text},
                 )
             else:
                 dispatcher.utter_message(text=f"{privacy_message('export', 'message_intro')}\n\n{text}")
-        audit.record(
-            engine, "export", actor=audit.EMPLOYEE, conversation=tracker.sender_id, count=len(export.turns)
-        )
+        # Which conversation is not recorded, as for a self-service erasure: the row outlives it.
+        audit.record(engine, "export", actor=audit.EMPLOYEE, count=len(export.turns))
         return []

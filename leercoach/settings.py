@@ -123,3 +123,37 @@ def fallback_thresholds(config_file: Path = PROJECT_ROOT / "config.yml") -> Fall
                 float(component.get("ambiguity_threshold", 0.1)),
             )
     raise ValueError(f"{config_file} has no FallbackClassifier in its pipeline")
+
+
+DEFAULT_LOGIN_LOG_DAYS = 30
+
+
+def review_trusted_proxies() -> tuple:
+    """The proxies in front of the HR review app whose X-Forwarded-For the app believes
+    (LEERCOACH_REVIEW_TRUSTED_PROXIES: addresses or networks, space separated, e.g.
+    "10.0.0.5 10.1.0.0/16"). Empty (the default): the client is the connecting address and the
+    header is ignored, so no client can pick the address its failed logins are counted on.
+    A value that is no address raises ValueError naming the setting."""
+    import ipaddress
+
+    raw = os.environ.get("LEERCOACH_REVIEW_TRUSTED_PROXIES", "").split()
+    try:
+        return tuple(ipaddress.ip_network(item, strict=False) for item in raw)
+    except ValueError:
+        raise ValueError(
+            f"LEERCOACH_REVIEW_TRUSTED_PROXIES={' '.join(raw)!r}: use IP addresses or networks (10.0.0.0/8)"
+        ) from None
+
+
+def review_https() -> bool:
+    """LEERCOACH_REVIEW_HTTPS=1: the review app is only reached over HTTPS (directly or behind the
+    TLS proxy): plain HTTP is redirected and browsers are told so for a year (HSTS)."""
+    return os.environ.get("LEERCOACH_REVIEW_HTTPS", "").strip() == "1"
+
+
+def login_log_days() -> int:
+    """How long the review app keeps its record of logins and failed logins (user name, address,
+    browser) for the lockout (LEERCOACH_REVIEW_LOGIN_LOG_DAYS, default 30); the purge removes
+    older ones."""
+    raw = os.environ.get("LEERCOACH_REVIEW_LOGIN_LOG_DAYS", "").strip()
+    return int(raw) if raw.isdigit() and int(raw) > 0 else DEFAULT_LOGIN_LOG_DAYS

@@ -85,8 +85,8 @@ def save(channel: str, question: str, contact: str) -> None:
 
 def purge(days: int, now: dt.datetime | None = None) -> int:
     """Deletes the hulpvragen older than ``days`` (the retention period, as for conversations);
-    how many. The review app also forgets them when HR opens it; this runs with the daily purge,
-    so the promise holds when nobody looks. No review database yet: nothing to delete."""
+    how many. Part of every purge (leercoach.privacy.retention.purge_all), so the promise holds
+    when nobody looks; the queue never shows older ones. No review database yet: nothing to delete."""
     url = database_url()
     if url.startswith("sqlite") and not (state_dir() / "review.sqlite3").exists():
         return 0

@@ -1,8 +1,10 @@
 """python -m leercoach.privacy purge — the retention job for cron or a Kubernetes CronJob.
 
 Deletes every conversation whose last event is older than LEERCOACH_RETENTION_DAYS (default
-180) from the tracker store named in the endpoints file (LEERCOACH_ENDPOINTS, default
-endpoints.yml) and prints how many conversations and events went.
+180) from every store (leercoach.privacy.retention.purge_all): the tracker store named in the
+endpoints file (LEERCOACH_ENDPOINTS, default endpoints.yml), its locks, and the HR review
+database (its copies of conversations, hulpvragen, expired sessions, old login records); prints
+what went, one line per store.
 """
 
 from __future__ import annotations
@@ -29,16 +31,14 @@ def main(argv=None) -> int:
         "--days", type=int, default=None, help="retention in days (default: LEERCOACH_RETENTION_DAYS)"
     )
     args = parser.parse_args(argv)
-
-    from leercoach.privacy.retention import purge
-    from leercoach.privacy.store import StoreConfigError, engine_from_endpoints
+    from leercoach.privacy.retention import purge_all
+    from leercoach.privacy.store import StoreConfigError
 
     days = settings.retention_days() if args.days is None else args.days
     if days < 1:
         parser.error("--days must be at least 1")
     try:
-        engine = engine_from_endpoints(args.endpoints)
-        result = purge(engine, days)
+        result = purge_all(args.endpoints, days)
     except StoreConfigError as problem:
         print(f"leercoach purge: {problem}", file=sys.stderr)
         return 2
@@ -48,15 +48,10 @@ def main(argv=None) -> int:
             file=sys.stderr,
         )
         return 1
-    print(
-        f"Bewaartermijn {days} dagen: {result.conversations} gesprekken en {result.events} events verwijderd."
-    )
-    from leercoach.handoff import store as handoffs
-
-    try:
-        print(f"Hulpvragen ouder dan {days} dagen: {handoffs.purge(days)} verwijderd.")
-    except (handoffs.HandoffStoreError, ValueError) as problem:
-        print(f"leercoach purge: de database van HR-review is niet bereikbaar ({problem}).", file=sys.stderr)
+    for line in result.lines():
+        print(line)
+    if result.problems:
+        print(f"leercoach purge: niet bereikbaar: {', '.join(result.problems)}.", file=sys.stderr)
         return 1
     return 0
 

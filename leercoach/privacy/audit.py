@@ -3,7 +3,9 @@
 An append-only table in the tracker store's own database, so the log lives and is backed up
 with what it describes. Rows hold when, who, what and how many, never message text. The
 database itself refuses UPDATE and DELETE on the table (a trigger), so not even a bug in the
-project can rewrite history.
+project can rewrite history, with one exception: when a conversation leaves the store (erasure,
+purge) the rows that named it forget which one it was (``conversation`` set to NULL, nothing
+else), so its pseudonym outlives it nowhere.
 """
 
 from __future__ import annotations
@@ -31,17 +33,34 @@ audit_log = sa.Table(
 SYSTEM = "systeem"
 EMPLOYEE = "medewerker"
 
+_ONLY_FORGETTING = ("id", "at", "actor", "action", "count", "detail")
 _SQLITE_GUARDS = [
-    f"CREATE TRIGGER IF NOT EXISTS leercoach_audit_no_{verb.lower()} BEFORE {verb} ON leercoach_audit "
-    "BEGIN SELECT RAISE(ABORT, 'leercoach_audit is append-only'); END"
-    for verb in ("UPDATE", "DELETE")
+    "DROP TRIGGER IF EXISTS leercoach_audit_no_update",  # the first version refused every UPDATE
+    "CREATE TRIGGER IF NOT EXISTS leercoach_audit_only_forget BEFORE UPDATE ON leercoach_audit "
+    "WHEN NEW.conversation IS NOT NULL OR "
+    + " OR ".join(f"NEW.{column} IS NOT OLD.{column}" for column in _ONLY_FORGETTING)
+    + " BEGIN SELECT RAISE(ABORT, 'leercoach_audit is append-only'); END",
+    "CREATE TRIGGER IF NOT EXISTS leercoach_audit_no_delete BEFORE DELETE ON leercoach_audit "
+    "BEGIN SELECT RAISE(ABORT, 'leercoach_audit is append-only'); END",
 ]
-_POSTGRES_GUARD = """
+_POSTGRES_GUARD = f"""
 CREATE OR REPLACE FUNCTION leercoach_audit_append_only() RETURNS trigger AS $$
-BEGIN RAISE EXCEPTION 'leercoach_audit is append-only'; END $$ LANGUAGE plpgsql;
+BEGIN
+  IF TG_OP = 'UPDATE' AND TG_LEVEL = 'ROW' THEN
+    IF NEW.conversation IS NULL
+       AND ({", ".join(f"NEW.{c}" for c in _ONLY_FORGETTING)})
+           IS NOT DISTINCT FROM ({", ".join(f"OLD.{c}" for c in _ONLY_FORGETTING)}) THEN
+      RETURN NEW;
+    END IF;
+  END IF;
+  RAISE EXCEPTION 'leercoach_audit is append-only';
+END $$ LANGUAGE plpgsql;
 DO $$ BEGIN
-  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'leercoach_audit_append_only') THEN
-    CREATE TRIGGER leercoach_audit_append_only BEFORE UPDATE OR DELETE OR TRUNCATE
+  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'leercoach_audit_rows') THEN
+    DROP TRIGGER IF EXISTS leercoach_audit_append_only ON leercoach_audit;
+    CREATE TRIGGER leercoach_audit_rows BEFORE UPDATE OR DELETE
+      ON leercoach_audit FOR EACH ROW EXECUTE FUNCTION leercoach_audit_append_only();
+    CREATE TRIGGER leercoach_audit_truncate BEFORE TRUNCATE
       ON leercoach_audit FOR EACH STATEMENT EXECUTE FUNCTION leercoach_audit_append_only();
   END IF;
 END $$;
@@ -103,6 +122,14 @@ def record(
         ensure_table(engine)
         with engine.begin() as own:
             own.execute(audit_log.insert().values(**row))
+
+
+def forget_conversations(connection: sa.engine.Connection, conversations) -> None:
+    """The entries that named these conversations (a list, or a select of sender ids) no longer
+    say which one it was; part of the caller's transaction (erasure, purge)."""
+    connection.execute(
+        audit_log.update().where(audit_log.c.conversation.in_(conversations)).values(conversation=None)
+    )
 
 
 def entries(

@@ -44,7 +44,7 @@ def require_configured_key() -> str:
 def ensure_local_key(path: Path = LOCAL_KEY_FILE) -> Path:
     """Creates the local key of a first run (once; never overwritten, or every id would change)."""
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32) + "\n")

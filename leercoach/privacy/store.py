@@ -14,6 +14,7 @@ from typing import Iterator, List, Optional
 
 import sqlalchemy as sa
 
+from leercoach.privacy.files import private_sqlite
 from leercoach.settings import PROJECT_ROOT
 
 DEFAULT_ENDPOINTS = PROJECT_ROOT / "endpoints.yml"
@@ -69,7 +70,9 @@ def database_url(endpoints: Optional[Path] = None):
 
 def engine_from_endpoints(endpoints: Optional[Path] = None) -> sa.engine.Engine:
     """An engine for the tracker store's database; creates Rasa's table if it is not there yet."""
-    engine = sa.create_engine(database_url(endpoints), pool_pre_ping=True, future=True)
+    url = database_url(endpoints)
+    private_sqlite(url)
+    engine = sa.create_engine(url, pool_pre_ping=True, future=True)
     metadata.create_all(engine, tables=[events])
     return engine
 

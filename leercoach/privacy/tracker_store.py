@@ -14,7 +14,6 @@ stores nothing of it.
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any, Dict
 
@@ -25,7 +24,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from leercoach.dialogue.tracker_store import FastSQLMixin
 from leercoach.privacy import audit
-from leercoach.privacy.erasure import ERASED_MARK, erase_conversation
+from leercoach.privacy.erasure import erase_conversation, is_erasure_payload
+from leercoach.privacy.files import private_file, private_sqlite
 from leercoach.privacy.redaction import redact
 
 logger = logging.getLogger(__name__)
@@ -96,14 +96,17 @@ def stored_as_is(original: Dict[str, Any], stored: Dict[str, Any]) -> bool:
 
 def is_erasure(event: Event) -> bool:
     data = event.as_dict()
-    return data.get("event") == "bot" and ERASED_MARK in json.dumps(data.get("data", {}).get("custom") or {})
+    return data.get("event") == "bot" and is_erasure_payload((data.get("data") or {}).get("custom"))
 
 
 class PrivateSQLTrackerStore(FastSQLMixin, SQLTrackerStore):
     """FastSQLMixin: reads and saves without the work a turn does not need (leercoach/dialogue)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if kwargs.get("dialect") == "sqlite" and kwargs.get("db"):
+            private_file(kwargs["db"])  # before SQLite creates it: conversations, owner only
         super().__init__(*args, **kwargs)
+        private_sqlite(self.engine.url)
         audit.ensure_table(self.engine)
 
     async def save(self, tracker: DialogueStateTracker) -> None:

@@ -24,7 +24,7 @@ CACHE_SECONDS = 60
 class Row:
     label: str
     conversations: int
-    values: List[Optional[float]] = field(default_factory=list)  # None where suppressed
+    values: List[Optional[float]] = field(default_factory=list)
 
     @property
     def suppressed(self) -> bool:
@@ -49,16 +49,13 @@ class Figure:
         return ["gesprekken"] + [c for c in self.columns if c != "gesprekken"]
 
     def table(self) -> List[tuple]:
-        """(label, cells) per row; cells is None for a suppressed row."""
+        """(label, cells) per shown row. A row below K is left out entirely: its label (an
+        unanswered question's word stems, a day, a topic) would point at a few people as much as
+        its count."""
         extra = [i for i, c in enumerate(self.columns) if c != "gesprekken"]
         return [
-            (
-                row.label,
-                None
-                if row.suppressed
-                else [str(row.conversations)] + [self._format(row.values[i]) for i in extra],
-            )
-            for row in self.rows
+            (row.label, [str(row.conversations)] + [self._format(row.values[i]) for i in extra])
+            for row in self.shown
         ]
 
     def _format(self, value) -> str:

@@ -14,6 +14,8 @@ import secrets
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from leercoach import settings as leercoach_settings
+from leercoach.privacy.files import private_file
 from leercoach.settings import PROJECT_ROOT
 
 STATE_DIR = Path(os.environ.get("LEERCOACH_REVIEW_STATE_DIR", PROJECT_ROOT / ".leercoach"))
@@ -27,7 +29,7 @@ def _secret_key() -> str:
         return configured
     key_file = STATE_DIR / "review-secret-key"
     if not key_file.exists():
-        STATE_DIR.mkdir(parents=True, exist_ok=True)
+        STATE_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
         descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w") as handle:
             handle.write(secrets.token_urlsafe(50))
@@ -37,8 +39,8 @@ def _secret_key() -> str:
 def _database(url: str) -> dict:
     """postgresql://user:password@host:port/name → Django's DATABASES entry; empty → local SQLite."""
     if not url:
-        STATE_DIR.mkdir(parents=True, exist_ok=True)
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": STATE_DIR / "review.sqlite3"}
+        # Created before Django opens it: pseudonyms, notes and search text, owner only.
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": private_file(STATE_DIR / "review.sqlite3")}
     parts = urlparse(url)
     if not parts.scheme.startswith("postgres"):
         raise ValueError("LEERCOACH_REVIEW_DATABASE_URL moet een postgresql://-adres zijn")
@@ -121,11 +123,15 @@ LOGIN_URL = "review:login"
 LOGIN_REDIRECT_URL = "review:home"
 LOGOUT_REDIRECT_URL = "review:login"
 
-# Five wrong passwords lock the account for an hour, from anywhere; five from one address lock that
-# address too (password spraying over many account names).
+# Five wrong passwords for one account name from one address lock that pair for an hour. Not the
+# address alone: behind the TLS proxy every user has the proxy's address, and one attacker would
+# lock out all of HR; not the name alone, or anyone could lock out a colleague. The address is the
+# client's from X-Forwarded-For only when the proxy is named in LEERCOACH_REVIEW_TRUSTED_PROXIES.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = float(os.environ.get("LEERCOACH_REVIEW_LOCKOUT_HOURS", "1"))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "leercoach.review.client_ip.client_ip"
+REVIEW_TRUSTED_PROXIES = leercoach_settings.review_trusted_proxies()
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "review/locked_out.html"
 AXES_VERBOSE = False
@@ -146,6 +152,15 @@ CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Strict"
 CSRF_FAILURE_VIEW = "leercoach.review.views.errors.csrf_failure"
+
+# LEERCOACH_REVIEW_HTTPS=1 (production, behind the TLS proxy or with TLS of its own): plain HTTP
+# is redirected to HTTPS and browsers are told to use nothing else for a year. Off by default:
+# `make run` serves http://localhost, where a redirect would lock HR out. (Behind the proxy, also
+# LEERCOACH_REVIEW_PROXY_SSL_HEADER=1, or every request looks like plain HTTP and redirects for ever.)
+if leercoach_settings.review_https():
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

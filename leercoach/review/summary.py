@@ -24,7 +24,7 @@ from django.utils import timezone
 from leercoach import settings
 from leercoach.privacy import audit
 from leercoach.privacy.store import events as events_table
-from leercoach.review import reading, tracker
+from leercoach.review import copies, reading, tracker
 from leercoach.review.models import (
     Conversation,
     DayStats,
@@ -438,21 +438,13 @@ def forget_gone() -> None:
 
 def forget(conversations: models.QuerySet) -> int:
     """Removes the conversations (a queryset) from the summary, and their share from the totals;
-    returns how many. Every removal goes through here, so Inzichten never counts one that left."""
-    removed = 0
+    returns how many. The same SQL (leercoach.review.copies) serves the erasure in the Rasa
+    server and the purge, so Inzichten never counts one that left, whoever removed it."""
     ids = list(conversations.values_list("pk", flat=True))
     if not ids:
         return 0  # the usual case, on every sync: no lock taken
-    with transaction.atomic():
-        SyncState.objects.select_for_update().get_or_create(pk=1)  # not beside a sync batch
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            totals = _Totals()
-            totals.add_all(_shares(chunk), sign=-1)
-            totals.save()
-            # (a conversation removed meanwhile has no share left to subtract, and no row to delete)
-            removed += Conversation.objects.filter(pk__in=chunk).delete()[1].get(Conversation._meta.label, 0)
-    return removed
+    with transaction.atomic(), connection.cursor() as cursor:
+        return copies.forget(copies.Sql.of_django(cursor, connection.vendor), ids)
 
 
 def _newest_removal() -> int:

@@ -1,31 +1,26 @@
-"""`make run` enforces the retention period itself: a purge at start, then once a day."""
+"""`make run` enforces the retention period itself: a purge of every store at start, then once a day."""
 
 from __future__ import annotations
 
 import threading
 from pathlib import Path
 
-from leercoach import settings
-from leercoach.handoff import store as handoff_store
-from leercoach.privacy.retention import purge
-from leercoach.privacy.store import engine_from_endpoints
+from leercoach.privacy.retention import purge_all
 
 ONE_DAY = 24 * 60 * 60
 
 
 def purge_once(endpoints: Path) -> str:
-    engine = engine_from_endpoints(endpoints)
-    try:
-        result = purge(engine)
-    finally:
-        engine.dispose()
-    try:
-        handoffs = str(handoff_store.purge(settings.retention_days()))
-    except (handoff_store.HandoffStoreError, ValueError) as problem:
-        handoffs = f"niet bereikbaar ({problem}):"
+    result = purge_all(endpoints)
+    review = (
+        f", {result.review.conversations} uit de HR-review, {result.review.handoffs} oude hulpvragen"
+        if result.review is not None
+        else ""
+    )
+    problems = f"; niet bereikbaar: {', '.join(result.problems)}" if result.problems else ""
     return (
-        f"Bewaartermijn: {result.conversations} oude gesprekken verwijderd ({result.events} events), "
-        f"{handoffs} oude hulpvragen."
+        f"Bewaartermijn: {result.store.conversations} oude gesprekken verwijderd "
+        f"({result.store.events} events){review}{problems}."
     )
 
 

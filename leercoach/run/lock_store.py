@@ -30,6 +30,8 @@ from typing import Any, Iterator, Optional, Text
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, LockStore, RedisLockStore
 
+from leercoach.privacy.files import private_file
+
 
 class PatientRedisLockStore(RedisLockStore):
     def __init__(self, endpoint_config: Optional[Any] = None, **settings: Any) -> None:
@@ -54,6 +56,28 @@ class PatientRedisLockStore(RedisLockStore):
             self.update_lock(conversation_id)
         raise LockError(f"Could not acquire lock for conversation_id '{conversation_id}'.")
 
+    def purge_expired(self) -> int:
+        """Deletes the locks whose tickets have all expired (a server died holding them): a lock
+        names its conversation's pseudonym. One transaction per key (WATCH), so a ticket issued
+        meanwhile keeps its lock; how many went."""
+        import redis
+
+        gone = 0
+        for key in self.red.scan_iter(match=self.key_prefix + "*"):
+            with self.red.pipeline() as pipe:
+                try:
+                    pipe.watch(key)
+                    raw = pipe.get(key)
+                    if raw is None or not _all_expired(raw):
+                        continue
+                    pipe.multi()
+                    pipe.delete(key)
+                    pipe.execute()
+                    gone += 1
+                except redis.WatchError:
+                    continue
+        return gone
+
     def _keep_alive(self, lock: TicketLock, ticket: int) -> None:
         """Our ticket stays valid for a full lifetime from now while we wait in line."""
         for waiting in lock.tickets:
@@ -61,6 +85,12 @@ class PatientRedisLockStore(RedisLockStore):
                 waiting.expires = max(waiting.expires, time.time() + LOCK_LIFETIME)
                 self.save_lock(lock)
                 return
+
+
+def _all_expired(serialised) -> bool:
+    lock = TicketLock.from_dict(json.loads(serialised))
+    lock.remove_expired_tickets()
+    return not lock.tickets
 
 
 class SQLiteLockStore(LockStore):
@@ -77,6 +107,7 @@ class SQLiteLockStore(LockStore):
         if endpoint_config is not None:
             db = endpoint_config.kwargs.get("db", db)
         self.path = str(db)
+        private_file(self.path)  # pseudonyms: readable by the owner only
         self._local = threading.local()
         self._db().execute("CREATE TABLE IF NOT EXISTS locks (conversation_id TEXT PRIMARY KEY, data TEXT)")
 
@@ -142,3 +173,15 @@ class SQLiteLockStore(LockStore):
                 self.save_lock(lock)
             else:
                 self.delete_lock(conversation_id)
+
+    def purge_expired(self) -> int:
+        """Deletes the locks whose tickets have all expired (a worker died holding them), in one
+        transaction; how many went."""
+        with self._transaction() as db:
+            stale = [
+                conversation_id
+                for conversation_id, data in db.execute("SELECT conversation_id, data FROM locks")
+                if _all_expired(data)
+            ]
+            db.executemany("DELETE FROM locks WHERE conversation_id = ?", [(c,) for c in stale])
+        return len(stale)

@@ -13,6 +13,7 @@ from actions import coaching, handoff, privacy
 from leercoach import content, settings
 from leercoach.privacy import audit
 from leercoach.privacy.conversation_kind import metadata
+from leercoach.privacy.erasure import erasure_payload
 from tests.actions.test_coaching import ANSWERS, PLAN_TITLE, a_plan
 from tests.actions.test_privacy import store  # noqa: F401  (the fixture: a stored conversation)
 
@@ -122,7 +123,7 @@ def test_in_a_direct_conversation_export_erasure_plan_and_hulpvraag_still_answer
     messages, _ = answer("ask erasure")
     assert [b["payload"] for b in messages[0]["buttons"]] == ["/affirm", "/deny"]
     messages, _ = answer("erase")
-    assert messages[0]["custom"] == {"leercoach": privacy.ERASED_MARK}
+    assert messages[0]["custom"] == erasure_payload()
     messages, _ = answer("show the plan")
     assert any((m.get("text") or "").startswith(PLAN_TITLE) for m in messages)
     messages, events = answer("start a plan")

@@ -135,8 +135,8 @@ def _erase(request, number: int):
         actor=request.user.username,
         keep_id_in_audit=True,
         detail="op verzoek, via HR-review",
+        forget_copies=lambda sender: summary.forget(Conversation.objects.filter(sender_id=sender)),
     )
-    summary.forget(Conversation.objects.filter(pk=conversation.pk))
     messages.success(request, text("erased", number=number, count=removed))
     return redirect("review:manage")
 

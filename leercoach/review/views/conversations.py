@@ -68,8 +68,7 @@ class ReviewForm(forms.Form):
 def transcript(request, number: int):
     conversation = get_object_or_404(Conversation.objects.defer("search_text", "pending"), pk=number)
     stored = tracker.conversation_events(conversation.sender_id)
-    if not stored:  # erased or purged since the last sync
-        summary.forget(Conversation.objects.filter(pk=conversation.pk))
+    if not stored:  # purged since the last sync (the purge removes the summary too; no write on a GET)
         raise Http404
     audit_log.record("transcript_view", actor=request.user.username, conversation=conversation.sender_id)
     previous, following = neighbours(listing(request.GET), conversation)
@@ -158,7 +157,10 @@ def export(request, kind: str):
     found = listing(request.GET)
     count = found.queryset.count()
     audit_log.record(
-        "export", actor=request.user.username, count=count, detail=f"{kind}: {request.GET.urlencode()}"[:500]
+        "export",
+        actor=request.user.username,
+        count=count,
+        detail=f"{kind}: {_filter_for_audit(request.GET)}"[:500],
     )
     if kind == "jsonl":
         lines = (json.dumps(row, ensure_ascii=False) + "\n" for row in _rows(found.queryset))
@@ -167,6 +169,18 @@ def export(request, kind: str):
         response = StreamingHttpResponse(_csv_lines(found.queryset), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="leercoach-gesprekken.{kind}"'
     return response
+
+
+SEARCH_TERM_IN_AUDIT = "(zoekterm)"
+
+
+def _filter_for_audit(params) -> str:
+    """The export's filter as the audit log keeps it: the search term is text HR typed (it may
+    quote a conversation) and would outlive every conversation, so only its presence is kept."""
+    kept = params.copy()
+    if kept.get("q"):
+        kept["q"] = SEARCH_TERM_IN_AUDIT
+    return kept.urlencode()
 
 
 def _csv_lines(queryset):

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from leercoach.review import audit_log, summary
+from leercoach import settings as leercoach_settings
+from leercoach.review import audit_log
 from leercoach.review.models import HandoffRequest
 from leercoach.review.permissions import READS_CONVERSATIONS, role_required
 from leercoach.review.texts import text
@@ -15,8 +19,11 @@ from leercoach.review.texts import text
 @require_GET
 @role_required(*READS_CONVERSATIONS)
 def queue(request):
-    summary.forget_gone()  # past the retention period: gone before anyone sees it
-    return render(request, "review/handoffs.html", {"requests": HandoffRequest.objects.all()})
+    # Past the retention period: never shown; the purge deletes them (no write on a GET).
+    cutoff = timezone.now() - dt.timedelta(days=leercoach_settings.retention_days())
+    return render(
+        request, "review/handoffs.html", {"requests": HandoffRequest.objects.filter(created_at__gte=cutoff)}
+    )
 
 
 @require_POST

@@ -79,10 +79,13 @@ SETTINGS = ("LEERCOACH_STAFF_NUMBER_PATTERN", "LEERCOACH_DEPARTMENTS")
 
 
 @pytest.fixture(autouse=True)
-def default_settings(monkeypatch):
-    """Every test starts from the default staff number pattern and no departments."""
+def default_settings(monkeypatch, tmp_path):
+    """Every test starts from the default staff number pattern and no departments, and with no
+    review database (erasure and purge reach it from the settings; never the working tree's)."""
     for name in SETTINGS:
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LEERCOACH_REVIEW_STATE_DIR", str(tmp_path / "no-review-app"))
+    monkeypatch.delenv("LEERCOACH_REVIEW_DATABASE_URL", raising=False)
     _Configured.reset()
     yield
     _Configured.reset()

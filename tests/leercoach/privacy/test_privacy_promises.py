@@ -157,7 +157,9 @@ def test_export_gives_the_employee_their_own_stored_conversation_as_a_download(l
     assert "wat is een leercultuur?" in export["content"] and "[E-MAIL]" in export["content"]
     assert "j.devries@bedrijf.nl" not in export["content"]
     assert pseudonym("rest", sender) in replies[0]["text"]
-    assert audit.entries(leercoach["store"], action="export")[0].conversation == pseudonym("rest", sender)
+    entry = audit.entries(leercoach["store"], action="export")[0]
+    # Recorded, but not which conversation: the audit row outlives it (as for a self-service erasure).
+    assert entry.actor == "medewerker" and entry.count == 4 and entry.conversation is None
 
 
 def test_erasure_after_confirmation_deletes_the_whole_conversation_from_disk(leercoach):

@@ -48,12 +48,39 @@ def test_an_erasure_on_request_names_the_conversation_in_the_audit_log(engine):
     assert (entry.actor, entry.conversation) == ("hr.anna", "asked-hr")
 
 
-@pytest.mark.parametrize("statement", ["UPDATE leercoach_audit SET count = 0", "DELETE FROM leercoach_audit"])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE leercoach_audit SET count = 0",
+        "DELETE FROM leercoach_audit",
+        # Forgetting which conversation is the one change allowed, and only on its own.
+        "UPDATE leercoach_audit SET conversation = NULL, count = 0",
+        "UPDATE leercoach_audit SET conversation = 'een ander'",
+    ],
+)
 def test_the_audit_log_cannot_be_rewritten(engine, statement):
-    audit.record(engine, "export", actor="medewerker", count=3)
+    audit.record(engine, "export", actor="medewerker", conversation="c0ffee", count=3)
     with pytest.raises(sa.exc.DatabaseError), engine.begin() as connection:
         connection.exec_driver_sql(statement)
+    assert (audit.entries(engine)[0].count, audit.entries(engine)[0].conversation) == (3, "c0ffee")
+
+
+def test_a_truncate_of_the_audit_log_is_refused_too(engine):
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no TRUNCATE")
+    audit.record(engine, "export", actor="medewerker", count=3)
+    with pytest.raises(sa.exc.DatabaseError), engine.begin() as connection:
+        connection.exec_driver_sql("TRUNCATE leercoach_audit")
     assert audit.entries(engine)[0].count == 3
+
+
+def test_erasure_makes_earlier_entries_forget_the_conversation_and_nothing_else(engine):
+    add_conversation(engine, "read-by-hr", last_message_at=NOW)
+    audit.record(engine, "transcript_view", actor="hr.anna", conversation="read-by-hr")
+    audit.record(engine, "transcript_view", actor="hr.anna", conversation="colleague")
+    erase_conversation(engine, "read-by-hr", actor="medewerker")
+    views = audit.entries(engine, action="transcript_view")
+    assert [(e.actor, e.conversation) for e in views] == [("hr.anna", "colleague"), ("hr.anna", None)]
 
 
 def test_purge_command_prints_what_it_removed(tmp_path, capsys, monkeypatch):

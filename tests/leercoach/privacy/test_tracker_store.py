@@ -8,8 +8,10 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from actions.privacy import EXPORT_MARK
 from leercoach.privacy import audit
-from leercoach.privacy.erasure import ERASED_MARK
+from leercoach.privacy.erasure import ERASED_MARK, PAYLOAD_KEY
+from leercoach.privacy.export import build_export, transcript
 from leercoach.privacy.store import conversation_events
 from leercoach.privacy.tracker_store import PrivateSQLTrackerStore
 from leercoach.settings import PROJECT_ROOT
@@ -112,6 +114,34 @@ async def test_the_erasure_mark_deletes_the_conversation_instead_of_saving_the_t
     entry = audit.entries(store.engine, action="erasure")[0]
     assert (entry.count, entry.actor, entry.conversation) == (3, "medewerker", None)
     assert "leercultuur" not in json.dumps(repr(audit.entries(store.engine)))
+
+
+async def test_an_export_that_mentions_the_erasure_mark_erases_nothing(store):
+    # The employee typed the mark's word; the export's download then carries it in its content.
+    tracker = DialogueStateTracker.from_events(
+        "conversation-4",
+        [
+            ActionExecuted("action_listen"),
+            user(f"wat betekent {ERASED_MARK}?"),
+            BotUttered("Dat weet ik niet."),
+        ],
+        DOMAIN.slots,
+    )
+    await store.save(tracker)
+    export = build_export("conversation-4", conversation_events(store.engine, "conversation-4"))
+    for event in (
+        user("download mijn gesprek"),
+        ActionExecuted("action_export_conversation"),
+        BotUttered(
+            "Hier is je gesprek.", data={"custom": {PAYLOAD_KEY: EXPORT_MARK, "content": transcript(export)}}
+        ),
+    ):
+        tracker.update(event)
+    await store.save(tracker)
+
+    assert ERASED_MARK in transcript(export)
+    assert len(conversation_events(store.engine, "conversation-4")) == 6
+    assert audit.entries(store.engine, action="erasure") == []
 
 
 async def test_the_contact_of_a_hulpvraag_never_reaches_the_disk(store):

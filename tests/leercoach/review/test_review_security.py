@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+from ipaddress import ip_network
 from pathlib import Path
 
 from django.contrib.sessions.models import Session
-from django.test import Client, TestCase
+from django.test import Client, TestCase, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -28,6 +30,7 @@ ANALYST_FORBIDDEN = {
     "review:change_user",
     "review:conversations",
 }
+PROXY = "10.0.0.5"  # the documented TLS proxy in front of the review app
 ARGUMENTS = {"number": 1, "kind": "csv", "name": "per_week", "user_id": 1}
 
 
@@ -161,24 +164,74 @@ class FormTests(TestCase):
                     assert "{% csrf_token %}" in form, template.name
 
 
+def settings_from_env(**values):
+    import os
+    from unittest import mock
+
+    from leercoach import settings as leercoach_settings
+
+    with mock.patch.dict(os.environ, values):
+        if not values:
+            os.environ.pop("LEERCOACH_REVIEW_TRUSTED_PROXIES", None)
+        return leercoach_settings.review_trusted_proxies()
+
+
 class LoginTests(TestCase):
     def setUp(self):
         make_user("hr", "reviewer")
 
-    def test_five_wrong_passwords_lock_the_account_even_with_the_right_one_after(self):
+    def test_five_wrong_passwords_lock_the_account_on_that_address_even_with_the_right_one_after(self):
         client = Client()
         for _ in range(4):
             page = client.post(reverse("review:login"), {"username": "hr", "password": "fout"})
             assert page.status_code == 200 and "klopt niet" in page.content.decode()
         assert client.post(reverse("review:login"), {"username": "hr", "password": "fout"}).status_code == 429
-        response = Client(REMOTE_ADDR="10.1.2.3").post(
-            reverse("review:login"), {"username": "hr", "password": PASSWORD}
-        )
+        response = Client().post(reverse("review:login"), {"username": "hr", "password": PASSWORD})
         assert response.status_code == 429
         assert "geblokkeerd" in response.content.decode()
         assert "_auth_user_id" not in client.session
         actions = [e.action for e in audit_log.entries(limit=8)]
         assert "lockout" in actions and actions.count("login_failed") >= 5
+
+    def fail(self, times, username, **client):
+        for _ in range(times):
+            Client(**client).post(reverse("review:login"), {"username": username, "password": "fout"})
+
+    def logs_in(self, username="hr", **client) -> bool:
+        response = Client(**client).post(
+            reverse("review:login"), {"username": username, "password": PASSWORD}
+        )
+        return response.status_code == 302
+
+    def test_ten_failed_logins_through_the_proxy_do_not_lock_out_another_user(self):
+        # Behind the TLS proxy every request has the proxy's address.
+        for name in ("admin", "root", "beheer", "hr.anna", "test"):
+            self.fail(2, name, REMOTE_ADDR=PROXY)
+        assert self.logs_in(REMOTE_ADDR=PROXY)
+
+    @override_settings(REVIEW_TRUSTED_PROXIES=(ip_network(PROXY),))
+    def test_behind_a_trusted_proxy_the_attacker_is_locked_out_not_the_user(self):
+        self.fail(10, "hr", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.9")
+        assert not self.logs_in(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.9")
+        assert self.logs_in(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.7")
+
+    def test_x_forwarded_for_is_ignored_unless_the_proxy_is_trusted(self):
+        # A client that writes its own header cannot spread its failures over made-up addresses.
+        for index in range(5):
+            self.fail(1, "hr", REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR=f"203.0.113.{index}")
+        assert not self.logs_in(REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR="198.51.100.7")
+        with override_settings(REVIEW_TRUSTED_PROXIES=(ip_network(PROXY),)):
+            # Only the proxy's own hop counts: a forged one to its left is never reached.
+            forged = "198.51.100.7, 192.0.2.1"
+            assert not self.logs_in(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forged)
+            assert not self.logs_in(REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR="198.51.100.8")
+
+    def test_the_trusted_proxies_come_from_the_setting(self):
+        assert settings_from_env(LEERCOACH_REVIEW_TRUSTED_PROXIES="10.0.0.5 10.1.0.0/16") == (
+            ip_network("10.0.0.5/32"),
+            ip_network("10.1.0.0/16"),
+        )
+        assert settings_from_env() == ()
 
     def test_a_failed_login_is_audited_without_what_was_typed(self):
         Client().post(reverse("review:login"), {"username": "mijn geheime wachtwoord", "password": "x"})
@@ -280,3 +333,34 @@ class HeaderTests(TestCase):
             assert "<script" not in source and "style=" not in source and "<style" not in source, (
                 template.name
             )
+
+
+HTTPS_CHECK = """
+from django.test import Client
+plain, secure = Client().get("/inloggen/"), Client().get("/inloggen/", secure=True)
+print(plain.status_code, plain.get("Location", "-"))
+print(secure.status_code, secure.get("Strict-Transport-Security", "-"))
+print(secure.cookies["leercoach_review_csrf"]["secure"])
+"""
+
+
+def login_page_over_http_and_https(tmp_path, **env):
+    from unittest import mock
+
+    from tests.leercoach.handoff.conftest import review_django
+
+    with mock.patch.dict(os.environ, env):
+        return review_django(tmp_path / "state", HTTPS_CHECK).split("\n")
+
+
+def test_with_https_on_plain_http_is_redirected_and_browsers_are_told_to_stay_on_https(tmp_path):
+    plain, secure, cookie = login_page_over_http_and_https(tmp_path, LEERCOACH_REVIEW_HTTPS="1")[:3]
+    assert plain == "301 https://testserver/inloggen/"
+    assert secure == "200 max-age=31536000"
+    assert cookie == "True"
+
+
+def test_without_https_the_app_answers_plain_http_and_sends_no_hsts(tmp_path):
+    plain, secure, cookie = login_page_over_http_and_https(tmp_path, LEERCOACH_REVIEW_HTTPS="")[:3]
+    assert plain == "200 -" and secure == "200 -"
+    assert cookie == "True"  # Secure cookies all the same: browsers accept them from http://localhost

@@ -59,3 +59,12 @@ def test_it_is_created_from_the_endpoints_file_like_rasas_redis_type():
     config = EndpointConfig(url="127.0.0.1", port="6379", db="1", key_prefix="leercoach", type="x")
     store = PatientRedisLockStore(endpoint_config=config)
     assert store.red.connection_pool.connection_kwargs["port"] == 6379
+
+
+def test_the_purge_deletes_the_locks_a_dead_server_left_and_keeps_those_in_use():
+    dead_server, store = stores(PatientRedisLockStore)
+    dead_server.issue_ticket("dead-server", lock_lifetime=-1)  # expired: its pseudonym would stay for ever
+    store.issue_ticket("busy", lock_lifetime=600)
+    assert store.purge_expired() == 1
+    assert store.get_lock("dead-server") is None and store.get_lock("busy") is not None
+    store.delete_lock("busy")

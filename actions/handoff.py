@@ -11,6 +11,11 @@ here from the latest message in memory and goes straight into the review app's t
 Slack and Teams have no form, and their text is redacted: there the offer says honestly how to
 reach HR instead; in a channel or group chat, where others read along, only that the hulpvraag
 belongs in a private chat (actions/_direct.py).
+
+Limits, so the queue cannot be flooded: at most LEERCOACH_HANDOFF_MAX_PER_CONVERSATION per
+conversation (the slot ``handoff_sent`` counts them) and LEERCOACH_HANDOFF_MAX_PER_HOUR from all
+conversations together (counted in the queue's table, so it holds across servers). Past either,
+the offer and the storing say so kindly, with how to reach HR directly.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ OFFERED = "handoff_offered"
 QUESTION = "handoff_question"
 CONTACT = "handoff_contact"
 CANCELLED = "handoff_cancelled"
+SENT = "handoff_sent"
 CONTACT_GIVEN = "gegeven"  # the value of the slot: never the contact itself
 # Channels whose client shows the contact form (the intranet widget).
 FORM_CHANNELS = {"rest"}
@@ -100,6 +106,23 @@ def previous_question(tracker: Tracker) -> Optional[str]:
     return None
 
 
+def _sent(tracker: Tracker) -> int:
+    value = tracker.get_slot(SENT)
+    return int(value) if isinstance(value, (int, float)) and value > 0 else 0
+
+
+def limit_reached(tracker: Tracker) -> Optional[str]:
+    """The friendly line when this conversation or the last hour already passed on the most
+    hulpvragen allowed; None while there is room. The queue unreadable: room (storing will say)."""
+    if _sent(tracker) >= settings.handoff_max_per_conversation():
+        return _text("limit_conversation", max=settings.handoff_max_per_conversation())
+    try:
+        full = store.last_hour_count() >= settings.handoff_max_per_hour()
+    except (store.HandoffStoreError, ValueError):
+        return None
+    return _text("limit_hour") if full else None
+
+
 def _reset() -> List[EventType]:
     return [SlotSet(OFFERED, None), SlotSet(QUESTION, None), SlotSet(CONTACT, None), SlotSet(CANCELLED, None)]
 
@@ -118,6 +141,10 @@ class ActionHandoffOffer(Action):
             return events + [SlotSet(OFFERED, False)]
         if _channel(tracker) not in FORM_CHANNELS:
             dispatcher.utter_message(text=_closing(tracker, _text("offer_elsewhere")))
+            return events + [SlotSet(OFFERED, False)]
+        limit = limit_reached(tracker)
+        if limit is not None:
+            dispatcher.utter_message(text=_closing(tracker, limit))
             return events + [SlotSet(OFFERED, False)]
         dispatcher.utter_message(
             text=_text("offer"),
@@ -246,12 +273,22 @@ class ActionHandoffSubmit(Action):
         if given is None or not question.strip():
             dispatcher.utter_message(text=_closing(tracker, _text("failed")))
             return _reset()
+        if _sent(tracker) >= settings.handoff_max_per_conversation():
+            return self._say(
+                dispatcher, tracker, _text("limit_conversation", max=settings.handoff_max_per_conversation())
+            )
         try:
-            store.save(_channel(tracker), question, given)
+            store.save(_channel(tracker), question, given, settings.handoff_max_per_hour())
+        except store.HourlyLimitReached:
+            logger.warning("Hulpvraag not stored: LEERCOACH_HANDOFF_MAX_PER_HOUR reached.")
+            return self._say(dispatcher, tracker, _text("limit_hour"))
         except (store.HandoffStoreError, ValueError) as problem:
             # The type only: nothing of the question or the contact in a log.
             logger.error("Hulpvraag not stored (%s).", type(problem).__name__)
-            dispatcher.utter_message(text=_closing(tracker, _text("failed")))
-            return _reset()
-        dispatcher.utter_message(text=_closing(tracker, _text("done")))
+            return self._say(dispatcher, tracker, _text("failed"))
+        return self._say(dispatcher, tracker, _text("done")) + [SlotSet(SENT, _sent(tracker) + 1)]
+
+    @staticmethod
+    def _say(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> List[EventType]:
+        dispatcher.utter_message(text=_closing(tracker, text))
         return _reset()

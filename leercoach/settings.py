@@ -24,6 +24,11 @@ DEFAULT_SERVICEDESK_CONTACT = "servicedesk@bedrijf.example"
 DEFAULT_RETENTION_DAYS = 180
 # Longer messages get a friendly "too long" answer instead of going to the NLU.
 DEFAULT_MAX_MESSAGE_CHARS = 4000
+# Hulpvragen to HR: at most this many per conversation, and from all conversations together
+# per hour (counted in HR's queue, so the limit holds across servers); then a friendly answer
+# with the HR contact instead of the form.
+DEFAULT_HANDOFF_MAX_PER_CONVERSATION = 3
+DEFAULT_HANDOFF_MAX_PER_HOUR = 30
 # Staff numbers like P123456; every company sets its own with LEERCOACH_STAFF_NUMBER_PATTERN.
 DEFAULT_STAFF_NUMBER_PATTERN = r"P\d{5,7}"
 # The Rasa servers send LEERCOACH_ACTION_SECRET in this header with every action call; the
@@ -69,6 +74,22 @@ def require_action_secret() -> str:
             "actieserver niet. Maak er een met: python -c 'import secrets; print(secrets.token_urlsafe(32))'"
         )
     return secret
+
+
+def _positive_int(variable: str, default: int) -> int:
+    raw = os.environ.get(variable, "").strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and int(raw) > 0 else default
+
+
+def handoff_max_per_conversation() -> int:
+    """LEERCOACH_HANDOFF_MAX_PER_CONVERSATION: how many hulpvragen one conversation may pass on."""
+    return _positive_int("LEERCOACH_HANDOFF_MAX_PER_CONVERSATION", DEFAULT_HANDOFF_MAX_PER_CONVERSATION)
+
+
+def handoff_max_per_hour() -> int:
+    """LEERCOACH_HANDOFF_MAX_PER_HOUR: how many hulpvragen all conversations together may pass on
+    in any hour (the last 60 minutes), counted in HR's queue; a flood cannot bury the real ones."""
+    return _positive_int("LEERCOACH_HANDOFF_MAX_PER_HOUR", DEFAULT_HANDOFF_MAX_PER_HOUR)
 
 
 def staff_number_pattern() -> re.Pattern[str]:

@@ -17,9 +17,9 @@ from rasa.shared.core.events import UserUttered
 from rasa.shared.exceptions import RasaException
 from sanic import Blueprint
 
-from leercoach import content
+from leercoach.channels import guard
 from leercoach.privacy import boundary, conversation_kind
-from leercoach.privacy.pseudonym import check_key
+from leercoach.privacy.pseudonym import check_key, pseudonym
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +33,10 @@ class ChannelSettingsError(RasaException):
 def channel_settings(
     title: str, section: str, credentials: Optional[Dict[str, Any]], required: Iterable[str]
 ) -> Optional[Dict[str, str]]:
-    """The channel's settings as stripped strings, or None when none of the required ones is set."""
+    """The channel's settings as stripped strings, or None when none of the required ones is set.
+
+    Called by each channel's ``from_credentials`` at server start: the guard goes in place then."""
+    guard.install()
     values = {key: str(value).strip() for key, value in (credentials or {}).items() if value is not None}
     required = list(required)
     missing = [key for key in required if not values.get(key)]
@@ -108,7 +111,8 @@ async def hand_to_rasa(
     only_first: bool = False,
     shared_place: Optional[str] = None,
 ) -> bool:
-    """One user message to Rasa under the user's pseudonym; redacted text, the privacy notice first.
+    """One user message to Rasa under the user's pseudonym: through the guard (the same rules as
+    the REST channel), redacted, the privacy notice first.
 
     ``message_id`` skips a message the conversation already has (a platform's retry);
     ``only_first`` skips it when the conversation has any user message (a greeting);
@@ -116,27 +120,31 @@ async def hand_to_rasa(
     one, and tells the actions so (leercoach.privacy.conversation_kind).
     Returns whether the message went to Rasa.
     """
-    incoming = boundary.incoming(channel, platform_user_id, text, shared_place)
-    check = agent is not None and (message_id or only_first)
-    if check and await already_answered(agent, incoming.sender_id, None if only_first else message_id):
-        logger.info(f"{channel}: message already in the conversation, not answered again.")
+    admitted = guard.admit(channel, platform_user_id, text, shared_place)
+    if admitted.incoming is None:
+        await output.send_text_message(pseudonym(channel, platform_user_id, shared_place), admitted.reply)
         return False
-    if incoming.notice:
-        await output.send_text_message(incoming.sender_id, incoming.notice)
-    message = UserMessage(
-        text=incoming.text,
-        output_channel=output,
-        sender_id=incoming.sender_id,
-        input_channel=channel,
-        message_id=message_id,
-        metadata=conversation_kind.metadata(shared_place),
-    )
+    incoming = admitted.incoming
     try:
+        check = agent is not None and (message_id or only_first)
+        if check and await already_answered(agent, incoming.sender_id, None if only_first else message_id):
+            logger.info(f"{channel}: message already in the conversation, not answered again.")
+            return False
+        if incoming.notice:
+            await output.send_text_message(incoming.sender_id, incoming.notice)
+        message = UserMessage(
+            text=incoming.text,
+            output_channel=output,
+            sender_id=incoming.sender_id,
+            input_channel=channel,
+            message_id=message_id,
+            metadata=conversation_kind.metadata(shared_place),
+        )
         await on_new_message(message)
     except Exception as problem:
         # The type only: an exception's message could quote what the user wrote.
         logger.error(f"{channel}: the turn failed ({type(problem).__name__}).")
-        await output.send_text_message(incoming.sender_id, content.message("server_error"))
+        await output.send_text_message(incoming.sender_id, guard.failure_text())
     return True
 
 

@@ -1,10 +1,16 @@
 """What a channel makes of any request before Rasa sees it, and what it says when Rasa cannot answer.
 
-Pure functions, so every channel uses the same rules: any body is read (invalid UTF-8, control
-characters, lone surrogates), a message over ``LEERCOACH_MAX_MESSAGE_CHARS`` is answered with a
-friendly Dutch line instead of going to the NLU, a typed ``/command`` reaches Rasa as an intent
-only when it is one of the domain's own intents (buttons use those), and a turn that failed or
-said nothing gets the Dutch "try again" line instead of an empty reply.
+The same rules for every channel (REST/widget, Slack, Teams), in one place: ``admit`` takes the
+text a platform sent and returns what goes to Rasa (cleaned: no control characters such as NUL,
+which PostgreSQL cannot store, no lone surrogates; a typed ``/command`` reaches Rasa as an intent
+only when it is one of the domain's own intents, which buttons use; then the privacy boundary's
+pseudonym and redaction), or, over ``LEERCOACH_MAX_MESSAGE_CHARS``, the friendly Dutch line to say
+instead of a turn. Any body is read (invalid UTF-8 too), and a turn that failed or said nothing
+gets the Dutch "try again" line instead of an empty reply.
+
+``install()`` makes a tracker store error end the turn (instead of Rasa's quiet fresh start); each
+channel's ``from_credentials`` calls it, which ``rasa run --credentials credentials.yml`` does once
+at server start, before the Sanic workers fork, in every way the project starts Rasa.
 """
 
 from __future__ import annotations
@@ -12,12 +18,15 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Dict, FrozenSet
+from typing import Any, Dict, FrozenSet, Optional
 
 import yaml
+from rasa.core.tracker_store import FailSafeTrackerStore
 
 from leercoach import content
+from leercoach.privacy import boundary
 from leercoach.settings import PROJECT_ROOT, max_message_chars
 
 DOMAIN_FILE = PROJECT_ROOT / "domain.yml"
@@ -67,18 +76,29 @@ class StoreUnavailable(Exception):
     """The tracker store cannot be read or written: the turn fails instead of going on without it."""
 
 
-def _refuse(error: Exception) -> None:
+# Rasa's own hooks, as shipped (the tests put them back to show the difference).
+RASAS_OWN = {
+    name: getattr(FailSafeTrackerStore, name)
+    for name in ("on_tracker_store_error", "on_tracker_store_retrieve_error")
+}
+
+
+def _refuse(store: FailSafeTrackerStore, error: Exception) -> None:
     raise StoreUnavailable(type(error).__name__) from None
 
 
-def fail_on_store_errors(agent: Any) -> None:
-    """Rasa wraps the tracker store in a FailSafeTrackerStore: when PostgreSQL is down it starts
+def install() -> None:
+    """Rasa wraps every tracker store in a FailSafeTrackerStore: when PostgreSQL is down it starts
     the conversation over from nothing, keeps the turn only in memory and logs the SQL error (with
-    the message in it). Instead, the error ends the turn, so the channel says "try again" and
-    nothing is lost or logged."""
-    store = getattr(agent, "tracker_store", None)
-    if store is not None and hasattr(store, "_on_tracker_store_error"):
-        store._on_tracker_store_error = _refuse
+    the message in it). With this in place (for every store of the process; later calls change
+    nothing) the error ends the turn instead, so the channel says "try again" and nothing is lost
+    or logged."""
+    for name in RASAS_OWN:
+        setattr(FailSafeTrackerStore, name, _refuse)
+
+
+def installed() -> bool:
+    return FailSafeTrackerStore.on_tracker_store_error is _refuse
 
 
 def too_long(text: str) -> bool:
@@ -92,3 +112,26 @@ def too_long_text() -> str:
 def failure_text() -> str:
     """Said when a turn failed or ended without a word (the tracker store or the actions are down)."""
     return content.message("server_error")
+
+
+@dataclass(frozen=True)
+class Admitted:
+    """A platform's message as Rasa may see it (``incoming``), or the line said instead (``reply``)."""
+
+    incoming: Optional[boundary.Incoming] = None
+    reply: Optional[str] = None
+
+
+def admit(channel: str, platform_user_id: str, value: Any, shared_place: Optional[str] = None) -> Admitted:
+    """What every channel does with a message: clean it; answer one over the size limit here (no
+    redaction or NLU of 100 kB); defuse a foreign ``/command``; pseudonym and redaction.
+    ``shared_place``: the channel or group chat others read (its own conversation)."""
+    text = clean_text(value)
+    if too_long(text):
+        return Admitted(reply=too_long_text())
+    return Admitted(incoming=boundary.incoming(channel, platform_user_id, as_rasa_text(text), shared_place))
+
+
+def media_type(content_type: Optional[str]) -> str:
+    """``application/json; charset=utf-8`` is JSON too."""
+    return (content_type or "").split(";")[0].strip().lower()

@@ -33,6 +33,7 @@ logger = logging.getLogger(__name__)
 HANDOFF_PAYLOAD = "/handoff_contact"
 # Longer than any contact the store accepts (leercoach.handoff.contact checks the rest).
 _METADATA_MAX_CHARS = 400
+JSON = "application/json"
 
 
 def handoff_metadata(text: Any, metadata: Any) -> Dict[str, Any]:
@@ -54,6 +55,7 @@ class RestInput(RasaRestInput):
     def from_credentials(cls, credentials: Dict[str, Any]) -> RestInput:
         check_key()  # no pseudonym key: refuse to start, rather than fail at the first message
         boundary.warm_up()
+        guard.install()
         return cls()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -65,14 +67,18 @@ class RestInput(RasaRestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            if guard.media_type(request.headers.get("Content-Type")) != JSON:
+                # A "simple" cross-site POST (text/plain, no-cors) skips the browser's CORS
+                # pre-flight; JSON needs one, and only the allowed origins (--cors) pass it.
+                return response.json({"error": f"Content-Type moet {JSON} zijn"}, status=415)
             body = guard.read_body(request.body)  # any bytes: invalid UTF-8 is no reason to fail
-            sender, text = body.get("sender"), guard.clean_text(body.get("message"))
+            sender = body.get("sender")
             if not isinstance(sender, str) or not sender.strip():
                 return response.json({"error": "sender (een tekst) ontbreekt"}, status=400)
-            if guard.too_long(text):  # answered here: no redaction or NLU of 100 kB
-                return response.json([{"recipient_id": sender, "text": guard.too_long_text()}])
-            guard.fail_on_store_errors(request.app.ctx.agent)
-            incoming = boundary.incoming(self.name(), sender, guard.as_rasa_text(text))
+            admitted = guard.admit(self.name(), sender, body.get("message"))
+            if admitted.incoming is None:
+                return response.json([{"recipient_id": sender, "text": admitted.reply}])
+            incoming = admitted.incoming
             collector = CollectingOutputChannel()
             metadata = handoff_metadata(incoming.text, body.get("metadata")) or None
             try:

@@ -64,8 +64,13 @@ class SlackSettings:
 
 
 def signature_is_valid(secret: str, timestamp: str, body: bytes, signature: str, now: float) -> bool:
-    """Slack's request signature: a recent timestamp and an HMAC over it and the exact body."""
-    if not timestamp.isdigit() or abs(now - int(timestamp)) > MAX_REQUEST_AGE:
+    """Slack's request signature: a recent timestamp and an HMAC over it and the exact body.
+
+    Headers are text of any script: "²" or "١٢" count as digits in Python and a non-ASCII
+    signature makes compare_digest raise, so both are checked to be ASCII first (a 401, no 500)."""
+    if not (timestamp.isascii() and timestamp.isdigit() and signature.isascii()):
+        return False
+    if abs(now - int(timestamp)) > MAX_REQUEST_AGE:
         return False
     basestring = b"v0:" + timestamp.encode() + b":" + body
     expected = "v0=" + hmac.new(secret.encode(), basestring, hashlib.sha256).hexdigest()

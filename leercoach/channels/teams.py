@@ -163,7 +163,7 @@ class InboundAuth:
 
     async def check(self, authorization: Optional[str], activity: Dict[str, Any]) -> None:
         match = re.fullmatch(r"Bearer\s+(\S+)", authorization or "")
-        if not match:
+        if not match or not match.group(1).isascii():  # a token is ASCII; PyJWT raises on surrogates
             raise Refused(401, "no bearer token")
         token = match.group(1)
         try:

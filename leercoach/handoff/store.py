@@ -17,6 +17,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from leercoach import settings
 from leercoach.settings import PROJECT_ROOT
 
 TABLE = "review_handoffrequest"
@@ -61,26 +62,67 @@ def _engine(url: str) -> sa.engine.Engine:
     return sa.create_engine(url, hide_parameters=True, pool_pre_ping=True)
 
 
-def save(channel: str, question: str, contact: str) -> None:
-    """One hulpvraag into the queue HR sees. Raises HandoffStoreError, without the values."""
-    now = dt.datetime.now(dt.timezone.utc)
-    url = database_url()
+class HourlyLimitReached(Exception):
+    """The queue already has the most hulpvragen one hour may bring (LEERCOACH_HANDOFF_MAX_PER_HOUR)."""
+
+
+def _stored_time(url: str, moment: dt.datetime) -> dt.datetime:
     # Django keeps SQLite datetimes as UTC text without an offset; PostgreSQL gets an aware value.
-    created = now.replace(tzinfo=None) if url.startswith("sqlite") else now
+    return moment.astimezone(dt.timezone.utc).replace(tzinfo=None) if url.startswith("sqlite") else moment
+
+
+def _review_database() -> str:
+    url = database_url()
     if url.startswith("sqlite") and not (state_dir() / "review.sqlite3").exists():
         raise HandoffStoreError("the review app's database does not exist yet")
+    return url
+
+
+def _in_the_last_hour(url: str, now: dt.datetime) -> sa.sql.ColumnElement:
+    since = _stored_time(url, now - dt.timedelta(hours=1))
+    return (
+        sa.select(sa.func.count())
+        .select_from(handoff_requests)
+        .where(handoff_requests.c.created_at >= since)
+        .scalar_subquery()
+    )
+
+
+def last_hour_count(now: dt.datetime | None = None) -> int:
+    """How many hulpvragen came in over the last 60 minutes, from every server (the queue's table)."""
+    url = _review_database()
     try:
-        with _engine(url).begin() as connection:
-            connection.execute(
-                handoff_requests.insert().values(
-                    created_at=created,
-                    channel=channel[:CHANNEL_MAX_CHARS],
-                    question=question[:QUESTION_MAX_CHARS],
-                    contact=contact,
-                )
-            )
+        with _engine(url).connect() as connection:
+            return connection.execute(sa.select(_in_the_last_hour(url, now or _now()))).scalar_one()
     except sa.exc.SQLAlchemyError as problem:
         raise HandoffStoreError(type(problem).__name__) from None
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def save(channel: str, question: str, contact: str, max_per_hour: int | None = None) -> None:
+    """One hulpvraag into the queue HR sees, unless the last hour already brought ``max_per_hour``
+    (default LEERCOACH_HANDOFF_MAX_PER_HOUR; one statement: the count and the insert, so servers side by side cannot both slip past).
+    Raises HourlyLimitReached, or HandoffStoreError without the values."""
+    url = _review_database()
+    now = _now()
+    limit = settings.handoff_max_per_hour() if max_per_hour is None else max_per_hour
+    row = sa.select(
+        sa.literal(_stored_time(url, now), sa.DateTime(timezone=True)),
+        sa.literal(channel[:CHANNEL_MAX_CHARS], sa.String),
+        sa.literal(question[:QUESTION_MAX_CHARS], sa.Text),
+        sa.literal(contact, sa.String),
+    ).where(_in_the_last_hour(url, now) < limit)
+    columns = [handoff_requests.c[name] for name in ("created_at", "channel", "question", "contact")]
+    try:
+        with _engine(url).begin() as connection:
+            inserted = connection.execute(handoff_requests.insert().from_select(columns, row)).rowcount
+    except sa.exc.SQLAlchemyError as problem:
+        raise HandoffStoreError(type(problem).__name__) from None
+    if inserted == 0:
+        raise HourlyLimitReached()
 
 
 def purge(days: int, now: dt.datetime | None = None) -> int:

@@ -298,3 +298,41 @@ def page(found: Listing, params, size: int) -> Page:
     by_number = shown.in_bulk(numbers[:size])
     rows = [by_number[n] for n in numbers[:size] if n in by_number]
     return Page(rows, number, size, counted, number > 1, len(numbers) > size, capped)
+
+
+@dataclass
+class SeekPage:
+    """A page of a list paged only by seeking (`na=` / `voor=` a row), as the conversation list's
+    links do: the same cost on the last page as on the first, whatever a flood added."""
+
+    object_list: list
+    has_previous: bool
+    has_next: bool
+
+    @property
+    def previous_query(self) -> str:
+        return f"voor={self.object_list[0].pk}" if self.has_previous else ""
+
+    @property
+    def next_query(self) -> str:
+        return f"na={self.object_list[-1].pk}" if self.has_next else ""
+
+
+def seek_page(queryset: QuerySet, order: Tuple[str, str], params, size: int) -> SeekPage:
+    """``size`` rows of ``queryset`` in ``order`` (a key, then the id) after (`na`) or before
+    (`voor`) the row with that id; the first page without one, or when that row is gone."""
+    anchor_pk = _positive(params.get("na")) or _positive(params.get("voor"))
+    anchor = queryset.model.objects.filter(pk=anchor_pk).first() if anchor_pk else None
+    ordered = queryset.order_by(*order)
+    if anchor is not None:
+        after, before = _seek(order, anchor)
+        if _positive(params.get("na")):
+            rows = list(ordered.filter(after)[: size + 1])
+            if rows:
+                return SeekPage(rows[:size], True, len(rows) > size)
+        else:
+            rows = list(ordered.filter(before).order_by(*_reverse(order))[: size + 1])
+            if len(rows) > size:
+                return SeekPage(rows[:size][::-1], True, True)
+    rows = list(ordered[: size + 1])
+    return SeekPage(rows[:size], False, len(rows) > size)

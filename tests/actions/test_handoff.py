@@ -216,6 +216,7 @@ def test_with_consent_the_question_and_contact_reach_hrs_queue(review_sqlite):
         "handoff_question": None,
         "handoff_contact": None,
         "handoff_cancelled": None,
+        "handoff_sent": 1,  # counted for LEERCOACH_HANDOFF_MAX_PER_CONVERSATION
     }
     assert CONTACT not in repr(messages) + repr(events)
 
@@ -231,3 +232,48 @@ def test_when_storing_fails_it_says_so_and_logs_no_value(tmp_path, monkeypatch, 
     messages, _ = run(handoff.ActionHandoffSubmit(), submitted())
     assert messages[0]["text"] == hr_text("failed") and settings.hr_contact() in messages[0]["text"]
     assert "anna" not in caplog.text.lower() and "cursus" not in caplog.text
+
+
+# ---- limits: per conversation and per hour ------------------------------------------------------
+
+
+def offered(**slot_values):
+    return tracker([user("ik wil iemand van HR spreken", "human_handoff")], slots=slot_values)
+
+
+def test_a_conversation_passes_on_at_most_the_set_number(review_sqlite, monkeypatch):
+    monkeypatch.setenv("LEERCOACH_HANDOFF_MAX_PER_CONVERSATION", "2")
+    _, events = run(handoff.ActionHandoffSubmit(), submitted(handoff_sent=1))
+    assert slots(events)["handoff_sent"] == 2 and len(rows(review_sqlite)) == 1
+    for action, track in (
+        (handoff.ActionHandoffOffer(), offered(handoff_sent=2)),
+        (handoff.ActionHandoffSubmit(), submitted(handoff_sent=2)),
+    ):
+        messages, events = run(action, track)
+        (answer,) = messages
+        assert answer["text"] == hr_text("limit_conversation", max=2) and not answer.get("buttons")
+        assert settings.hr_contact() in answer["text"]
+        assert slots(events)["handoff_offered"] is False if action.name() == "action_handoff_offer" else True
+    assert len(rows(review_sqlite)) == 1
+
+
+def test_past_the_hourly_limit_of_all_conversations_it_says_so_and_stores_nothing(review_sqlite, monkeypatch):
+    monkeypatch.setenv("LEERCOACH_HANDOFF_MAX_PER_HOUR", "2")
+    for _ in range(2):  # two other conversations, perhaps on other servers
+        assert run(handoff.ActionHandoffSubmit(), submitted())[0][0]["text"] == hr_text("done")
+    messages, events = run(handoff.ActionHandoffOffer(), offered())
+    assert messages[0]["text"] == hr_text("limit_hour") and not messages[0].get("buttons")
+    assert settings.hr_contact() in messages[0]["text"] and slots(events)["handoff_offered"] is False
+    # a form offered before the hour filled up: its contact is not stored either
+    messages, events = run(handoff.ActionHandoffSubmit(), submitted())
+    assert messages[0]["text"] == hr_text("limit_hour") and "handoff_sent" not in slots(events)
+    assert len(rows(review_sqlite)) == 2
+
+
+def test_the_limits_are_settings_with_defaults(monkeypatch):
+    monkeypatch.delenv("LEERCOACH_HANDOFF_MAX_PER_CONVERSATION", raising=False)
+    monkeypatch.setenv("LEERCOACH_HANDOFF_MAX_PER_HOUR", "veel")
+    assert settings.handoff_max_per_conversation() == settings.DEFAULT_HANDOFF_MAX_PER_CONVERSATION
+    assert settings.handoff_max_per_hour() == settings.DEFAULT_HANDOFF_MAX_PER_HOUR
+    monkeypatch.setenv("LEERCOACH_HANDOFF_MAX_PER_HOUR", "100")
+    assert settings.handoff_max_per_hour() == 100

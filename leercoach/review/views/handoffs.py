@@ -13,7 +13,11 @@ from leercoach import settings as leercoach_settings
 from leercoach.review import audit_log
 from leercoach.review.models import HandoffRequest
 from leercoach.review.permissions import READS_CONVERSATIONS, role_required
+from leercoach.review.queries import seek_page
 from leercoach.review.texts import text
+
+PAGE_SIZE = 50
+ORDER = ("created_at", "id")  # oldest first: the longest waiting on top
 
 
 @require_GET
@@ -21,8 +25,13 @@ from leercoach.review.texts import text
 def queue(request):
     # Past the retention period: never shown; the purge deletes them (no write on a GET).
     cutoff = timezone.now() - dt.timedelta(days=leercoach_settings.retention_days())
+    waiting = HandoffRequest.objects.filter(created_at__gte=cutoff)
+    shown = seek_page(waiting, ORDER, request.GET, PAGE_SIZE)
+    count = waiting.count()
     return render(
-        request, "review/handoffs.html", {"requests": HandoffRequest.objects.filter(created_at__gte=cutoff)}
+        request,
+        "review/handoffs.html",
+        {"page": shown, "requests": shown.object_list, "count_text": f"{count:,}".replace(",", ".")},
     )
 
 

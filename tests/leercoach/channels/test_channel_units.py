@@ -74,6 +74,23 @@ def test_slack_signatures():
     assert slack.media_type("application/json; charset=utf-8") == "application/json"
 
 
+@pytest.mark.parametrize(
+    "timestamp, signature",
+    [
+        ("\u00b2", None),  # "²" is a digit to str.isdigit, not to int()
+        ("1700000000\udcb2", None),  # a byte that is no UTF-8, as Sanic reads headers
+        ("\u0661\u0667\u0660\u0660\u0660\u0660\u0660\u0660\u0660\u0660", None),  # Arabic-Indic digits
+        (None, "v0=\u00e9"),
+        (None, "v0=\udcff"),
+    ],
+)
+def test_a_non_ascii_slack_timestamp_or_signature_is_invalid_not_an_error(timestamp, signature):
+    body, now = b'{"type":"event_callback"}', 1_700_000_000
+    assert not slack.signature_is_valid(
+        "geheim", timestamp or str(now), body, signature or sign(body, now), now
+    )
+
+
 def test_answers_in_slack_markup():
     text = "Gaat het om **Kennis delen** of om *iets* anders?\n\n- een\n- twee\n1. drie\nA < B & [intranet](https://intra.example/x)"
     assert slack.to_mrkdwn(text) == (
@@ -212,6 +229,14 @@ def test_unreachable_keys_refuse_the_request_instead_of_failing():
     )
     with pytest.raises(teams.Refused) as refused:
         asyncio.run(teams.InboundAuth(settings).check(f"Bearer {token}", {"serviceUrl": "x"}))
+    assert refused.value.status == 401
+
+
+@pytest.mark.parametrize("header", ["Bearer \udce9\udcff", "Bearer ey\u00e9.x.y", "Bearer \u00ff"])
+def test_a_non_ascii_teams_authorization_is_refused_with_401(header):
+    settings = teams.TeamsSettings("app", "secret", "tenant", openid_metadata_url="http://127.0.0.1:9/openid")
+    with pytest.raises(teams.Refused) as refused:
+        asyncio.run(teams.InboundAuth(settings).check(header, {"serviceUrl": "x"}))
     assert refused.value.status == 401
 
 

@@ -62,20 +62,78 @@ def test_the_failure_text_is_the_dutch_server_error_message():
     assert guard.failure_text() == content.message("server_error")
 
 
-async def test_a_tracker_store_error_ends_the_turn_instead_of_starting_over():
+@pytest.fixture
+def rasas_own_failsafe(monkeypatch):
+    """FailSafeTrackerStore as Rasa ships it, during the test and after it; ``()`` puts it back."""
+    from rasa.core.tracker_store import FailSafeTrackerStore
+
+    def put_back():
+        for name, method in guard.RASAS_OWN.items():
+            monkeypatch.setattr(FailSafeTrackerStore, name, method)
+
+    put_back()
+    return put_back
+
+
+def _down_store():
     from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore
     from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
 
     class Down(InMemoryTrackerStore):
         async def retrieve(self, sender_id):
             raise ConnectionError("could not connect: SELECT ... 'the message text'")
 
-    class Agent:
-        tracker_store = FailSafeTrackerStore(Down(Domain.empty()))
+        retrieve_full_tracker = retrieve
 
-    agent = Agent()
-    assert await agent.tracker_store.retrieve("x") is None  # Rasa's own: a fresh conversation
-    guard.fail_on_store_errors(agent)
-    with pytest.raises(guard.StoreUnavailable) as failed:
-        await agent.tracker_store.retrieve("x")
-    assert "message text" not in str(failed.value)
+        async def save(self, tracker):
+            raise ConnectionError("could not connect: INSERT ... 'the message text'")
+
+    return FailSafeTrackerStore(Down(Domain.empty())), DialogueStateTracker("x", [])
+
+
+async def test_a_tracker_store_error_ends_the_turn_instead_of_starting_over(rasas_own_failsafe):
+    store, tracker = _down_store()
+    assert await store.retrieve("x") is None  # Rasa's own: a fresh conversation
+    guard.install()
+    guard.install()  # once or twice: the same
+    for step in (store.retrieve("x"), store.save(tracker), store.retrieve_full_tracker("x")):
+        with pytest.raises(guard.StoreUnavailable) as failed:
+            await step
+        assert "message text" not in str(failed.value)
+
+
+def test_every_channel_installs_the_guard_when_rasa_creates_it(rasas_own_failsafe, monkeypatch):
+    """``rasa run --credentials credentials.yml`` creates each channel at server start."""
+    from leercoach.channels import rest, slack, teams
+
+    monkeypatch.setenv("LEERCOACH_PSEUDONYM_KEY", "ab" * 32)
+    for create in (
+        lambda: rest.RestInput.from_credentials({}),
+        lambda: slack.SlackInput.from_credentials(None),
+        lambda: teams.TeamsInput.from_credentials({"app_id": "", "app_password": None}),
+    ):
+        rasas_own_failsafe()
+        assert not guard.installed()
+        create()
+        assert guard.installed()
+
+
+@pytest.mark.parametrize("channel", ["rest", "slack", "teams"])
+def test_every_channels_text_goes_through_the_same_rules(channel, monkeypatch):
+    monkeypatch.setenv("LEERCOACH_PSEUDONYM_KEY", "ab" * 32)
+    assert guard.admit(channel, "u1", "hal\x00lo wat is een leercultuur?").incoming.text == (
+        "hal lo wat is een leercultuur?"
+    )
+    assert guard.admit(channel, "u1", "/restart").incoming.text == "restart"
+    assert guard.admit(channel, "u1", "/greet").incoming.text == "/greet"
+    too_long = guard.admit(channel, "u1", "leercultuur " * 9000)
+    assert too_long.incoming is None and too_long.reply == guard.too_long_text()
+    admitted = guard.admit(channel, "u1", "bel me op 06-12345678")
+    assert "12345678" not in admitted.incoming.text and admitted.incoming.sender_id != "u1"
+
+
+def test_json_with_a_charset_is_json():
+    assert guard.media_type("Application/JSON; charset=utf-8") == "application/json"
+    assert guard.media_type("text/plain;charset=UTF-8") == "text/plain"
+    assert guard.media_type(None) == ""

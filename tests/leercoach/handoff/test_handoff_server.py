@@ -8,6 +8,7 @@ of the servers, which run at DEBUG level here so that anything Rasa could log, i
 import json
 import sqlite3
 import sys
+import urllib.error
 import urllib.request
 
 import pytest
@@ -39,12 +40,15 @@ def leercoach(tmp_path_factory):
         "LEERCOACH_REVIEW_DATABASE_URL": "",
         "LOG_LEVEL": "DEBUG",
         "RASA_TELEMETRY_ENABLED": "false",
+        # the hand-off below and one more fill the hour (test_past_the_hourly_limit_...)
+        "LEERCOACH_HANDOFF_MAX_PER_HOUR": "2",
     }
     process, output = start_until_up(
         [sys.executable, "-m", "leercoach.run", "serve"], env, "Ctrl-C", "make run"
     )
     yield {
         "port": ports["rasa"],
+        "widget_port": ports["widget"],
         "db": db,
         "logs": work / "logs",
         "review": work / "review",
@@ -181,3 +185,88 @@ def test_without_consent_nothing_is_stored(leercoach, handed_off):
     )
     assert hr_text("contact_invalid") in texts(refused)
     assert rows(leercoach) == before
+
+
+def raw_post(leercoach, body: bytes, headers):
+    """Status and parsed answer; an HTTP error status is an answer too."""
+    request = urllib.request.Request(
+        f"http://localhost:{leercoach['port']}/webhooks/rest/webhook", data=body, headers=headers
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.load(response)
+    except urllib.error.HTTPError as error:
+        return error.code, json.load(error)
+
+
+def stored_user_messages(leercoach):
+    with sqlite3.connect(leercoach["db"]) as connection:
+        return connection.execute("SELECT count(*) FROM events WHERE type_name = 'user'").fetchone()[0]
+
+
+def test_a_text_plain_post_from_another_site_is_refused_and_walks_nothing(leercoach, handed_off):
+    """What a page on any site can send without a CORS pre-flight (fetch with mode "no-cors")."""
+    before_rows, before_messages = rows(leercoach), stored_user_messages(leercoach)
+    sender = "browser-another-site"
+    steps = [
+        {"sender": sender, "message": "ik wil iemand van HR spreken"},
+        {"sender": sender, "message": "/affirm"},
+        {"sender": sender, "message": "Krijg ik studieverlof voor mijn opleiding?"},
+        {
+            "sender": sender,
+            "message": "/handoff_contact",
+            "metadata": {"handoff_contact": CONTACT, "handoff_consent": True},
+        },
+    ]
+    for content_type in ("text/plain;charset=UTF-8", "application/x-www-form-urlencoded", None):
+        for step in steps:
+            headers = {"Origin": "https://evil.example"}
+            if content_type:
+                headers["Content-Type"] = content_type
+            status, answer = raw_post(leercoach, json.dumps(step).encode(), headers)
+            assert status == 415 and "application/json" in answer["error"], (content_type, answer)
+    assert rows(leercoach) == before_rows
+    assert stored_user_messages(leercoach) == before_messages
+    # JSON with a charset is JSON: the widget's own request
+    status, answer = raw_post(
+        leercoach,
+        json.dumps({"sender": sender, "message": "hallo"}).encode(),
+        {"Content-Type": "application/json; charset=utf-8"},
+    )
+    assert status == 200 and texts(answer)
+
+
+def test_only_the_allowed_origin_passes_the_pre_flight_json_needs(leercoach):
+    def pre_flight(origin):
+        request = urllib.request.Request(
+            f"http://localhost:{leercoach['port']}/webhooks/rest/webhook",
+            method="OPTIONS",
+            headers={
+                "Origin": origin,
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "content-type",
+            },
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.headers.get("Access-Control-Allow-Origin")
+
+    allowed = f"http://localhost:{leercoach['widget_port']}"
+    assert pre_flight(allowed) == allowed
+    assert pre_flight("https://evil.example") is None
+
+
+def test_past_the_hourly_limit_the_offer_says_so_with_the_hr_contact(leercoach, handed_off):
+    """LEERCOACH_HANDOFF_MAX_PER_HOUR=2, counted in the queue by the action server."""
+    assert len(rows(leercoach)) == 1  # the hand-off above
+    sender = "browser-second"
+    chat(leercoach, sender, "ik wil iemand van HR spreken")
+    chat(leercoach, sender, "/affirm")
+    form = form_of(chat(leercoach, sender, "Wie betaalt mijn training in het buitenland?"))
+    done = chat(
+        leercoach, sender, form["payload"], metadata={"handoff_contact": CONTACT, "handoff_consent": True}
+    )
+    assert hr_text("done") in texts(done) and len(rows(leercoach)) == 2
+    offer = chat(leercoach, "browser-third", "ik wil iemand van HR spreken")
+    assert hr_text("limit_hour") in texts(offer) and settings.hr_contact() in texts(offer)
+    assert not [b for r in offer for b in r.get("buttons", [])]
+    assert len(rows(leercoach)) == 2

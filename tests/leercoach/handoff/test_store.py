@@ -110,3 +110,54 @@ def test_the_purge_command_purges_the_hulpvragen_too(review_sqlite, tmp_path, mo
         connection.execute("UPDATE review_handoffrequest SET created_at = datetime('now', '-31 days')")
     assert main(["purge", "--endpoints", str(endpoints), "--days", "30"]) == 0
     assert "Hulpvragen ouder dan 30 dagen: 1 verwijderd." in capsys.readouterr().out
+
+
+def _queue(state_dir):
+    with sqlite3.connect(state_dir / "review.sqlite3") as connection:
+        return [
+            row[0] for row in connection.execute("SELECT question FROM review_handoffrequest ORDER BY id")
+        ]
+
+
+def test_no_more_than_the_hourly_limit_enters_the_queue(review_sqlite, monkeypatch):
+    monkeypatch.setenv("LEERCOACH_HANDOFF_MAX_PER_HOUR", "3")
+    for number in range(3):
+        store.save("rest", f"vraag {number}", CONTACT)
+    assert store.last_hour_count() == 3
+    with pytest.raises(store.HourlyLimitReached):
+        store.save("rest", "vraag 3", CONTACT)
+    assert _queue(review_sqlite) == ["vraag 0", "vraag 1", "vraag 2"]
+    # an hour later the oldest no longer counts: room for one more
+    with sqlite3.connect(review_sqlite / "review.sqlite3") as connection:
+        connection.execute(
+            "UPDATE review_handoffrequest SET created_at = datetime('now', '-61 minutes') WHERE question = 'vraag 0'"
+        )
+    assert store.last_hour_count() == 2
+    store.save("rest", "vraag 4", CONTACT)
+    with pytest.raises(store.HourlyLimitReached):
+        store.save("rest", "vraag 5", CONTACT)
+    assert _queue(review_sqlite)[-1] == "vraag 4"
+
+
+def test_the_hourly_limit_on_postgresql_counts_every_server(migrated_postgres, monkeypatch):
+    _, url = migrated_postgres
+    monkeypatch.setenv("LEERCOACH_REVIEW_DATABASE_URL", url)
+    engine = sa.create_engine(store.database_url())
+    with engine.begin() as connection:
+        connection.execute(sa.text(f"DELETE FROM {store.TABLE}"))
+        # rows another server wrote: one within the hour, one before it
+        for minutes in (5, 70):
+            connection.execute(
+                sa.text(
+                    f"INSERT INTO {store.TABLE} (created_at, channel, question, contact) "
+                    f"VALUES (now() - interval '{minutes} minutes', 'rest', 'elders', 'x@y.nl')"
+                )
+            )
+    assert store.last_hour_count() == 1
+    store.save("rest", "hier", CONTACT, max_per_hour=2)
+    with pytest.raises(store.HourlyLimitReached):
+        store.save("rest", "te veel", CONTACT, max_per_hour=2)
+    with engine.begin() as connection:
+        questions = connection.execute(sa.text(f"SELECT question FROM {store.TABLE}")).scalars().all()
+        connection.execute(sa.text(f"DELETE FROM {store.TABLE}"))
+    assert sorted(questions) == ["elders", "elders", "hier"]

@@ -166,6 +166,49 @@ class HandoffTests(TestCase):
         assert not HandoffRequest.objects.exists()
         assert audit_log.entries("handoff_done", limit=1)[0].actor == "reviewer-tester"
 
+    def test_a_flooded_queue_is_shown_in_pages_oldest_first_each_request_once(self):
+        import re
+
+        from leercoach.review.views.handoffs import PAGE_SIZE
+
+        moment = timezone.now() - dt.timedelta(hours=2)
+        total = 2 * PAGE_SIZE + 7
+        for number in range(total):
+            HandoffRequest.objects.create(question=f"vraag-{number:04d}-", contact="toestel 1234")
+        # ties on the time (a flood within one second) are paged by id, none skipped or shown twice
+        for handoff in HandoffRequest.objects.all():
+            HandoffRequest.objects.filter(pk=handoff.pk).update(
+                created_at=moment + dt.timedelta(seconds=(handoff.pk % 40) // 4)
+            )
+        expected = list(
+            HandoffRequest.objects.order_by("created_at", "id").values_list("question", flat=True)
+        )
+        reviewer = logged_in("reviewer")
+
+        def shown(query=""):
+            page = reviewer.get(reverse("review:handoffs") + query).content.decode()
+            found = re.findall(r'<a href="\?([^"]+)" rel="(prev|next)"', page)
+            links = {rel: href.replace("&amp;", "&") for href, rel in found}
+            return re.findall(r"vraag-\d{4}-", page), links
+
+        seen, query, pages = [], "", []
+        while True:
+            questions, links = shown(query)
+            assert len(questions) <= PAGE_SIZE
+            pages.append((query, questions))
+            seen += questions
+            if "next" not in links:
+                break
+            query = "?" + links["next"]
+        assert seen == expected and len(pages) == 3
+        assert f"Open hulpvragen: {total}." in reviewer.get(reverse("review:handoffs")).content.decode()
+        # back from the last page: the page before it, exactly
+        _, links = shown(pages[-1][0])
+        assert shown("?" + links["prev"])[0] == pages[1][1]
+        # marking one done on a later page deletes it and keeps the rest
+        HandoffRequest.objects.filter(question=pages[1][1][0]).delete()
+        assert shown(pages[1][0])[0] == pages[1][1][1:] + pages[2][1][:1]
+
 
 class CommandTests(TestCase):
     def test_adduser_reads_the_password_from_standard_input(self):

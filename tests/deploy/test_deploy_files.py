@@ -61,7 +61,7 @@ def test_rasa_actions_and_the_purge_run_the_one_leercoach_image():
     }
     assert "rasa run --model" in commands["leercoach-rasa"][1]
     assert "endpoints.production.yml" in commands["leercoach-rasa"][1]
-    assert "rasa run actions" in commands["leercoach-actions"][1]
+    assert "leercoach.run.action_server" in commands["leercoach-actions"][1]
     assert commands["leercoach-purge"][1] == "python -m leercoach.privacy purge"
     assert len({image for image, _ in commands.values()}) == 1
     assert (DEPLOY / "Dockerfile").exists()

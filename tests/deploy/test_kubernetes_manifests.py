@@ -126,7 +126,7 @@ def test_only_the_leercoach_pods_that_use_it_reach_postgresql():
 
 
 def test_only_the_rasa_servers_reach_the_lock_store():
-    assert who_may_connect("leercoach-redis", 6379) == {"leercoach-rasa"}
+    assert who_may_connect("leercoach-redis", 6379) == {"leercoach-rasa", "leercoach-purge"}
 
 
 def test_the_ingress_still_reaches_rasa():

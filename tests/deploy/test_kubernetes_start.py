@@ -389,14 +389,7 @@ def test_the_purge_job_runs_to_completion(cluster, secret):
     "key, workload",
     [
         ("LEERCOACH_PSEUDONYM_KEY", "leercoach-rasa"),
-        pytest.param(
-            "LEERCOACH_ACTION_SECRET",
-            "leercoach-actions",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="until branch t17-actions is merged: the action server checks LEERCOACH_ACTION_SECRET",
-            ),
-        ),
+        ("LEERCOACH_ACTION_SECRET", "leercoach-actions"),
     ],
 )
 def test_a_placeholder_left_in_the_secret_stops_the_pod(key, workload, cluster, keys, redis):

@@ -119,7 +119,8 @@ def test_in_a_direct_conversation_export_erasure_plan_and_hulpvraag_still_answer
     messages, _ = answer("export")
     assert "**c0ffee**" in messages[0]["text"]
     assert "hoi [NAAM]" in (messages[1]["text"] + str(messages[1]["custom"]))
-    assert [e.conversation for e in audit.entries(store, action="export")] == ["c0ffee"]
+    # recorded, without the pseudonym of a self-service export (issue 17 item 6)
+    assert [e.conversation for e in audit.entries(store, action="export")] == [None]
     messages, _ = answer("ask erasure")
     assert [b["payload"] for b in messages[0]["buttons"]] == ["/affirm", "/deny"]
     messages, _ = answer("erase")

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from rasa.core.actions.action import create_bot_utterance
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
-from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -149,7 +149,9 @@ def tables_holding(world, *needles: str) -> set:
 async def employee_erases(world, tracker: DialogueStateTracker) -> None:
     """The turn of the erasure as Rasa runs it: the confirmation, the real erase action, its reply."""
     dispatcher = CollectingDispatcher()
-    ActionEraseConversation().run(dispatcher, Tracker.from_dict(tracker.current_state()), {})
+    # as Rasa sends it to the action server: with every event
+    state = tracker.current_state(EventVerbosity.ALL)
+    ActionEraseConversation().run(dispatcher, Tracker.from_dict(state), {})
     tracker.update(UserUttered("/affirm", {"name": "affirm", "confidence": 1.0}))
     tracker.update(ActionExecuted("action_erase_conversation"))
     for message in dispatcher.messages:

@@ -87,6 +87,19 @@ class PatientRedisLockStore(RedisLockStore):
                 return
 
 
+def _use_wal(connection: sqlite3.Connection, attempts: int = 100) -> None:
+    """WAL mode (kept in the file once set). Two processes opening a new file at once can get
+    "database is locked" here without SQLite's busy wait applying: try again for up to ~5 s."""
+    for attempt in range(attempts):
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or attempt == attempts - 1:
+                raise
+            time.sleep(0.05)
+
+
 def _all_expired(serialised) -> bool:
     lock = TicketLock.from_dict(json.loads(serialised))
     lock.remove_expired_tickets()
@@ -117,7 +130,7 @@ class SQLiteLockStore(LockStore):
         local = self._local
         if getattr(local, "owner", None) != os.getpid():
             local.connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            local.connection.execute("PRAGMA journal_mode=WAL")
+            _use_wal(local.connection)
             # A lock outlives no crash anyway (tickets expire): no sync to disk needed.
             local.connection.execute("PRAGMA synchronous=OFF")
             local.owner = os.getpid()

@@ -65,7 +65,17 @@ def start_rasa(
 
 @pytest.fixture(scope="session")
 def channel_servers(tmp_path_factory) -> Iterator[ChannelServers]:
-    work = tmp_path_factory.mktemp("channels")
+    yield from _channel_servers(tmp_path_factory.mktemp("channels"))
+
+
+@pytest.fixture(scope="session")
+def guard_channel_servers(tmp_path_factory) -> Iterator[ChannelServers]:
+    """Servers of their own for the guard's tests: they break the store on purpose, and the
+    start-up and token tests must see a Microsoft that nobody has asked anything yet."""
+    yield from _channel_servers(tmp_path_factory.mktemp("channels-guard"))
+
+
+def _channel_servers(work: Path) -> Iterator[ChannelServers]:
     slack, microsoft = FakeSlackApi(), FakeMicrosoft()
     action_port, rasa_port = free_port(), free_port()
     endpoints, db = work / "endpoints.yml", work / "conversations.db"

@@ -54,29 +54,29 @@ def no_control_characters(text: str) -> bool:
 # ---- Slack --------------------------------------------------------------------------------------
 
 
-def test_slack_a_nul_is_cleaned_before_the_store(channel_servers):
+def test_slack_a_nul_is_cleaned_before_the_store(guard_channel_servers):
     user, dm = on_slack.new_ids()
-    posts = on_slack.say(channel_servers, "wat is een \x00leercultuur?\x07", user, dm)
+    posts = on_slack.say(guard_channel_servers, "wat is een \x00leercultuur?\x07", user, dm)
     assert QUESTION in on_slack.text_of(posts)
-    stored = user_messages(channel_servers.tracker_store)[-1][1]
+    stored = user_messages(guard_channel_servers.tracker_store)[-1][1]
     assert no_control_characters(stored) and "leercultuur" in stored
 
 
-def test_slack_100_kb_gets_the_too_long_line_and_no_turn(channel_servers):
+def test_slack_100_kb_gets_the_too_long_line_and_no_turn(guard_channel_servers):
     user, dm = on_slack.new_ids()
-    before = len(user_messages(channel_servers.tracker_store))
-    posts = on_slack.say(channel_servers, "leercultuur " * 9000, user, dm)
+    before = len(user_messages(guard_channel_servers.tracker_store))
+    posts = on_slack.say(guard_channel_servers, "leercultuur " * 9000, user, dm)
     assert [p["text"] for p in posts] == [slack.to_mrkdwn(guard.too_long_text())]
-    assert len(user_messages(channel_servers.tracker_store)) == before
+    assert len(user_messages(guard_channel_servers.tracker_store)) == before
 
 
-def test_slack_a_typed_restart_is_words_not_rasas_command(channel_servers):
+def test_slack_a_typed_restart_is_words_not_rasas_command(guard_channel_servers):
     user, dm = on_slack.new_ids()
-    on_slack.say(channel_servers, "wat is een leercultuur?", user, dm)
-    restarts = store_events(channel_servers.tracker_store, "restart")
-    posts = on_slack.say(channel_servers, "/restart", user, dm)
-    assert posts and user_messages(channel_servers.tracker_store)[-1][1] == "restart"
-    assert store_events(channel_servers.tracker_store, "restart") == restarts
+    on_slack.say(guard_channel_servers, "wat is een leercultuur?", user, dm)
+    restarts = store_events(guard_channel_servers.tracker_store, "restart")
+    posts = on_slack.say(guard_channel_servers, "/restart", user, dm)
+    assert posts and user_messages(guard_channel_servers.tracker_store)[-1][1] == "restart"
+    assert store_events(guard_channel_servers.tracker_store, "restart") == restarts
 
 
 @pytest.mark.parametrize(
@@ -88,9 +88,9 @@ def test_slack_a_typed_restart_is_words_not_rasas_command(channel_servers):
         ("X-Slack-Signature", b"v0=\xff"),
     ],
 )
-def test_slack_a_non_ascii_timestamp_or_signature_is_a_401(channel_servers, header, value):
+def test_slack_a_non_ascii_timestamp_or_signature_is_a_401(guard_channel_servers, header, value):
     user, dm = on_slack.new_ids()
-    before = len(user_messages(channel_servers.tracker_store))
+    before = len(user_messages(guard_channel_servers.tracker_store))
     body = json.dumps(on_slack.envelope("hallo", user, dm)).encode()
     now = int(time.time())
     headers = {
@@ -99,71 +99,71 @@ def test_slack_a_non_ascii_timestamp_or_signature_is_a_401(channel_servers, head
         "X-Slack-Signature": slack_signature(body, now),
         header: value,
     }
-    status, _, _ = on_slack.post(f"{channel_servers.rasa_url}/webhooks/slack/webhook", body, headers)
+    status, _, _ = on_slack.post(f"{guard_channel_servers.rasa_url}/webhooks/slack/webhook", body, headers)
     assert status == 401
-    assert on_slack.nothing_happens(channel_servers, dm, before)
+    assert on_slack.nothing_happens(guard_channel_servers, dm, before)
 
 
-def test_slack_a_store_error_gets_the_friendly_line(channel_servers):
+def test_slack_a_store_error_gets_the_friendly_line(guard_channel_servers):
     user, dm = on_slack.new_ids()
-    with store_down(channel_servers.tracker_store):
-        posts = on_slack.say(channel_servers, "wat is een leercultuur?", user, dm)
+    with store_down(guard_channel_servers.tracker_store):
+        posts = on_slack.say(guard_channel_servers, "wat is een leercultuur?", user, dm)
     assert [p["text"] for p in posts] == [slack.to_mrkdwn(guard.failure_text())]
     # the store back: the conversation goes on
-    posts = on_slack.say(channel_servers, "wat is een leercultuur?", user, dm)
+    posts = on_slack.say(guard_channel_servers, "wat is een leercultuur?", user, dm)
     assert QUESTION in on_slack.text_of(posts)
 
 
 # ---- Teams --------------------------------------------------------------------------------------
 
 
-def test_teams_a_nul_is_cleaned_before_the_store(channel_servers):
+def test_teams_a_nul_is_cleaned_before_the_store(guard_channel_servers):
     user, chat = on_teams.new_chat()
-    activities = on_teams.say(channel_servers, user, chat, "wat is een \x00leercultuur?\x07")
+    activities = on_teams.say(guard_channel_servers, user, chat, "wat is een \x00leercultuur?\x07")
     assert QUESTION in on_teams.text_of(activities)
-    stored = user_messages(channel_servers.tracker_store)[-1][1]
+    stored = user_messages(guard_channel_servers.tracker_store)[-1][1]
     assert no_control_characters(stored) and "leercultuur" in stored
 
 
-def test_teams_100_kb_gets_the_too_long_line_and_no_turn(channel_servers):
+def test_teams_100_kb_gets_the_too_long_line_and_no_turn(guard_channel_servers):
     user, chat = on_teams.new_chat()
-    before = len(user_messages(channel_servers.tracker_store))
-    activities = on_teams.say(channel_servers, user, chat, "leercultuur " * 9000)
+    before = len(user_messages(guard_channel_servers.tracker_store))
+    activities = on_teams.say(guard_channel_servers, user, chat, "leercultuur " * 9000)
     assert [a["text"] for a in activities] == [teams.to_teams_markdown(guard.too_long_text())]
-    assert len(user_messages(channel_servers.tracker_store)) == before
+    assert len(user_messages(guard_channel_servers.tracker_store)) == before
 
 
-def test_teams_a_typed_session_start_is_words_not_rasas_command(channel_servers):
+def test_teams_a_typed_session_start_is_words_not_rasas_command(guard_channel_servers):
     user, chat = on_teams.new_chat()
-    on_teams.say(channel_servers, user, chat, "wat is een leercultuur?")
-    sessions = store_events(channel_servers.tracker_store, "session_started")
-    activities = on_teams.say(channel_servers, user, chat, "/session_start")
-    assert activities and user_messages(channel_servers.tracker_store)[-1][1] == "session_start"
-    assert store_events(channel_servers.tracker_store, "session_started") == sessions
+    on_teams.say(guard_channel_servers, user, chat, "wat is een leercultuur?")
+    sessions = store_events(guard_channel_servers.tracker_store, "session_started")
+    activities = on_teams.say(guard_channel_servers, user, chat, "/session_start")
+    assert activities and user_messages(guard_channel_servers.tracker_store)[-1][1] == "session_start"
+    assert store_events(guard_channel_servers.tracker_store, "session_started") == sessions
 
 
 @pytest.mark.parametrize("authorization", [b"Bearer \xff\xfe\xfd", "Bearer \u00e9.\u00e9.\u00e9".encode()])
-def test_teams_a_non_ascii_authorization_is_a_401(channel_servers, authorization):
+def test_teams_a_non_ascii_authorization_is_a_401(guard_channel_servers, authorization):
     user, chat = on_teams.new_chat()
-    before = len(user_messages(channel_servers.tracker_store))
-    body = on_teams.activity(channel_servers, user, chat, "hallo")
+    before = len(user_messages(guard_channel_servers.tracker_store))
+    body = on_teams.activity(guard_channel_servers, user, chat, "hallo")
     headers = {"Content-Type": "application/json", "Authorization": authorization}
-    url = f"{channel_servers.rasa_url}/webhooks/botframework/webhook"
+    url = f"{guard_channel_servers.rasa_url}/webhooks/botframework/webhook"
     status, _, _ = on_teams.post(url, json.dumps(body).encode(), headers)
     assert status == 401
-    assert on_teams.nothing_happens(channel_servers, chat, before)
+    assert on_teams.nothing_happens(guard_channel_servers, chat, before)
 
 
-def test_teams_a_store_error_gets_the_friendly_line(channel_servers):
+def test_teams_a_store_error_gets_the_friendly_line(guard_channel_servers):
     user, chat = on_teams.new_chat()
-    with store_down(channel_servers.tracker_store):
-        activities = on_teams.say(channel_servers, user, chat, "wat is een leercultuur?")
+    with store_down(guard_channel_servers.tracker_store):
+        activities = on_teams.say(guard_channel_servers, user, chat, "wat is een leercultuur?")
     assert [a["text"] for a in activities] == [teams.to_teams_markdown(guard.failure_text())]
-    activities = on_teams.say(channel_servers, user, chat, "wat is een leercultuur?")
+    activities = on_teams.say(guard_channel_servers, user, chat, "wat is een leercultuur?")
     assert QUESTION in on_teams.text_of(activities)
 
 
-def test_no_platform_id_of_these_tests_reaches_the_store_or_the_logs(channel_servers):
+def test_no_platform_id_of_these_tests_reaches_the_store_or_the_logs(guard_channel_servers):
     raw_ids = on_slack.RAW_IDS | on_teams.RAW_IDS  # this module's copies: the ids sent above
     assert raw_ids
-    assert hits(channel_servers.tracker_store, channel_servers.logs, raw_ids) == []
+    assert hits(guard_channel_servers.tracker_store, guard_channel_servers.logs, raw_ids) == []

@@ -11,7 +11,7 @@ if os.environ.get("LEERCOACH_TEST_RAISE_IN_HANDOFF") == "1":
     except ImportError:  # a process without the project on its path
         store = None
 
-    def _save(channel, question, contact):
+    def _save(channel, question, contact, *limits):
         raise RuntimeError(f"could not store {question!r} for {contact!r}")
 
     if store is not None:

@@ -176,5 +176,4 @@ def login_log_days() -> int:
     """How long the review app keeps its record of logins and failed logins (user name, address,
     browser) for the lockout (LEERCOACH_REVIEW_LOGIN_LOG_DAYS, default 30); the purge removes
     older ones."""
-    raw = os.environ.get("LEERCOACH_REVIEW_LOGIN_LOG_DAYS", "").strip()
-    return int(raw) if raw.isdigit() and int(raw) > 0 else DEFAULT_LOGIN_LOG_DAYS
+    return _positive_int("LEERCOACH_REVIEW_LOGIN_LOG_DAYS", DEFAULT_LOGIN_LOG_DAYS)

@@ -53,15 +53,7 @@ TOTALS_KEYS = {
     RouteStats: ("route",),
     UnansweredStats: ("group_key",),
 }
-DAY_COUNTS = (
-    "conversations",
-    "messages",
-    "fallbacks",
-    "coaching_started",
-    "questions_done",
-    "route_chosen",
-    "plan_made",
-)
+DAY_COUNTS = copies.DAY_COUNTS  # the day table's counters, one list for both
 Share = Tuple[type, tuple, Dict[str, int]]
 
 

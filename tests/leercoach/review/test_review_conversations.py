@@ -10,6 +10,7 @@ import re
 
 from django.test import TestCase
 from django.urls import reverse
+from django.utils.timezone import localtime
 
 from leercoach.review import audit_log, seeding, summary, tracker
 from leercoach.review.models import Conversation
@@ -57,7 +58,8 @@ class ListTests(TestCase):
         assert self.numbers(feedback="negatief")[0] == [self.negative.pk]
         assert self.numbers(kanaal="slack")[0] == [self.negative.pk]
         assert self.numbers(q="VERLOF")[0] == [self.fallback.pk]
-        first_day = self.coaching.started_at.date().isoformat()
+        # The filter's days are the review app's local days, not UTC's (they differ near midnight).
+        first_day = localtime(self.coaching.started_at).date().isoformat()
         assert self.numbers(van=first_day, tot=first_day)[0] == [self.coaching.pk]
         assert self.numbers(sortering="oudste")[0] == [self.coaching.pk, self.fallback.pk, self.negative.pk]
 

@@ -102,9 +102,22 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
+# Any fixed number: the key of the PostgreSQL lock that the hulpvraag saves of every server share.
+_SAVE_LOCK_KEY = 0x1EE2C0AC
+
+
+def _one_save_at_a_time(connection: sa.engine.Connection) -> None:
+    # Under READ COMMITTED two servers can both count 'below the limit' and both insert; the lock
+    # (held until the transaction ends) makes the count-and-insert one at a time. SQLite already
+    # writes one transaction at a time.
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.select(sa.func.pg_advisory_xact_lock(_SAVE_LOCK_KEY)))
+
+
 def save(channel: str, question: str, contact: str, max_per_hour: int | None = None) -> None:
     """One hulpvraag into the queue HR sees, unless the last hour already brought ``max_per_hour``
-    (default LEERCOACH_HANDOFF_MAX_PER_HOUR; one statement: the count and the insert, so servers side by side cannot both slip past).
+    (default LEERCOACH_HANDOFF_MAX_PER_HOUR; the count and the insert in one statement, one server at a time,
+    so servers side by side cannot both slip past).
     Raises HourlyLimitReached, or HandoffStoreError without the values."""
     url = _review_database()
     now = _now()
@@ -118,6 +131,7 @@ def save(channel: str, question: str, contact: str, max_per_hour: int | None = N
     columns = [handoff_requests.c[name] for name in ("created_at", "channel", "question", "contact")]
     try:
         with _engine(url).begin() as connection:
+            _one_save_at_a_time(connection)
             inserted = connection.execute(handoff_requests.insert().from_select(columns, row)).rowcount
     except sa.exc.SQLAlchemyError as problem:
         raise HandoffStoreError(type(problem).__name__) from None

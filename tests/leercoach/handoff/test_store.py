@@ -1,6 +1,7 @@
 """The hulpvraag store writes into the very table the review app's Django migrations create."""
 
 import sqlite3
+import threading
 
 import pytest
 import sqlalchemy as sa
@@ -161,3 +162,39 @@ def test_the_hourly_limit_on_postgresql_counts_every_server(migrated_postgres, m
         questions = connection.execute(sa.text(f"SELECT question FROM {store.TABLE}")).scalars().all()
         connection.execute(sa.text(f"DELETE FROM {store.TABLE}"))
     assert sorted(questions) == ["elders", "elders", "hier"]
+
+
+def test_servers_saving_at_the_same_moment_on_postgresql_stay_within_the_hourly_limit(
+    migrated_postgres, monkeypatch
+):
+    # Under READ COMMITTED two transactions can both count 'below the limit' and both insert;
+    # the store serialises the count-and-insert so the limit holds with many servers at once.
+    _, url = migrated_postgres
+    monkeypatch.setenv("LEERCOACH_REVIEW_DATABASE_URL", url)
+    engine = sa.create_engine(store.database_url())
+    with engine.begin() as connection:
+        connection.execute(sa.text(f"DELETE FROM {store.TABLE}"))
+    start = threading.Barrier(12)
+    refused = []
+
+    def employee(number):
+        start.wait()
+        try:
+            store.save("rest", f"tegelijk {number}", CONTACT, max_per_hour=4)
+        except store.HourlyLimitReached:
+            refused.append(number)
+
+    for _ in range(5):  # a race shows only sometimes: five bursts
+        with engine.begin() as connection:
+            connection.execute(sa.text(f"DELETE FROM {store.TABLE}"))
+        refused.clear()
+        workers = [threading.Thread(target=employee, args=(n,)) for n in range(12)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        with engine.begin() as connection:
+            saved = connection.execute(sa.text(f"SELECT count(*) FROM {store.TABLE}")).scalar_one()
+        assert (saved, len(refused)) == (4, 8)
+    with engine.begin() as connection:
+        connection.execute(sa.text(f"DELETE FROM {store.TABLE}"))

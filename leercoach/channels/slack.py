@@ -29,6 +29,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from leercoach.channels import guard
 from leercoach.channels.common import (
     BackgroundTurns,
     OnNewMessage,
@@ -75,11 +76,6 @@ def signature_is_valid(secret: str, timestamp: str, body: bytes, signature: str,
     basestring = b"v0:" + timestamp.encode() + b":" + body
     expected = "v0=" + hmac.new(secret.encode(), basestring, hashlib.sha256).hexdigest()
     return hmac.compare_digest(expected, signature)
-
-
-def media_type(content_type: Optional[str]) -> str:
-    """``application/json; charset=utf-8`` is JSON too."""
-    return (content_type or "").split(";")[0].strip().lower()
 
 
 @dataclass(frozen=True)
@@ -365,7 +361,7 @@ class SlackInput(InputChannel):
             ):
                 logger.warning("Slack: request without a valid signature refused.")
                 return response.text("invalid signature", status=401)
-            kind = media_type(request.headers.get("Content-Type"))
+            kind = guard.media_type(request.headers.get("Content-Type"))
             try:
                 if kind == "application/json":
                     return self._event(request, json.loads(body), on_new_message)

@@ -92,6 +92,37 @@ def test_the_pods_get_every_variable_the_production_endpoints_file_reads():
     assert given - {"POSTGRES_PASSWORD"} <= env_example_names()
 
 
+# Settings of the template that the Kubernetes pods do without, and why; every other one is in
+# the ConfigMap or the Secret, so an admin sees (and sets) what the pods run with.
+NOT_IN_KUBERNETES = {
+    "LEERCOACH_CLUSTER_ACTION_SERVERS": "make cluster only",
+    "LEERCOACH_CLUSTER_DIR": "make cluster only",
+    "LEERCOACH_CLUSTER_HOST": "make cluster only",
+    "LEERCOACH_CLUSTER_PORT": "make cluster only",
+    "LEERCOACH_CLUSTER_SERVERS": "make cluster only",
+    "LEERCOACH_LOG_DIR": "pods log to standard output",
+    "LEERCOACH_MODEL": "the image holds the model",
+    "LEERCOACH_PYTHON": "make install only",
+    "LEERCOACH_SPACY_WHEEL": "make install only",
+    "LEERCOACH_UD_DUTCH_DIR": "make install only",
+    "LEERCOACH_RASA_PORT": "the manifest's port",
+    "LEERCOACH_RASA_WORKERS": "replicas instead",
+    "LEERCOACH_WIDGET_PORT": "the intranet serves the widget",
+    "LEERCOACH_TEAMS_WEBSITE_URL": "the Teams app package is built on a workstation",
+}
+
+
+def test_the_pods_get_every_setting_of_the_template_that_applies_to_them():
+    given = set()
+    for _, doc in manifests():
+        if doc["kind"] in ("ConfigMap", "Secret"):
+            given |= set(doc.get("data") or {}) | set(doc.get("stringData") or {})
+    # The review app has no manifest of its own yet (docs: operations); its settings are its own.
+    applies = {name for name in env_example_names() if not name.startswith("LEERCOACH_REVIEW_")}
+    missing = applies - given - set(NOT_IN_KUBERNETES)
+    assert not missing, f"not in deploy/kubernetes/settings.yaml: {sorted(missing)}"
+
+
 def test_the_environment_template_has_every_setting_the_readme_documents():
     documented = set(re.findall(r"\b(LEERCOACH_[A-Z_]*[A-Z]|TICKET_LOCK_LIFETIME)\b", README))
     documented -= {"LEERCOACH_TEST_MODEL", "LEERCOACH_REVIEW_BENCH_DB"}  # test and bench switches

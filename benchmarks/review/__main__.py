@@ -45,6 +45,9 @@ def _configure() -> None:
     )
     import django
 
+    from leercoach.review import state
+
+    state.prepare()
     django.setup()
 
 

@@ -18,6 +18,10 @@ def main() -> None:
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
     from django.core.management import execute_from_command_line
 
+    from leercoach.review import state
+
+    state.prepare()
+
     execute_from_command_line(["python -m leercoach.review", *sys.argv[1:]])
 
 

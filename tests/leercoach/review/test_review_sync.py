@@ -4,6 +4,9 @@ schedule), and a conversation that left the tracker store leaves the summary the
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 
 from django.core.management import call_command
 from django.db import connection
@@ -15,6 +18,7 @@ from benchmarks.review import seeding
 from leercoach.privacy.erasure import erase_conversation
 from leercoach.review import tracker
 from leercoach.review.models import Conversation
+from leercoach.settings import PROJECT_ROOT
 from tests.leercoach.review.support import logged_in, now, store
 
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
@@ -63,3 +67,20 @@ class PagesReadOnlyTests(TestCase):
         number = Conversation.objects.get(sender_id="a" * 32).pk
         self.admin.post(reverse("review:manage"), {"wis-number": number, "wis-confirm": "WISSEN"})
         assert not Conversation.objects.filter(pk=number).exists()
+
+
+def test_importing_the_settings_writes_no_file(tmp_path):
+    state = tmp_path / "state"
+    env = {**os.environ, "LEERCOACH_REVIEW_STATE_DIR": str(state), "LEERCOACH_REVIEW_DATABASE_URL": ""}
+    env.pop("LEERCOACH_REVIEW_SECRET_KEY", None)
+    subprocess.run(
+        [sys.executable, "-c", "import leercoach.review.settings"], cwd=PROJECT_ROOT, env=env, check=True
+    )
+    assert not state.exists()
+    subprocess.run(
+        [sys.executable, "-c", "from leercoach.review import state; state.prepare()"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        check=True,
+    )
+    assert sorted(p.name for p in state.iterdir()) == ["review-secret-key", "review.sqlite3"]

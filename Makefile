@@ -126,10 +126,10 @@ crossval:  ## 5-fold cross-validation on the training data (slow)
 	$(RASA) test nlu --nlu data --config config.yml --cross-validation --folds 5 --out reports/crossval
 
 seed-review:  ## 100,000 conversations / 2 million events in a PostgreSQL database of its own (for bench-review)
-	nice -n 10 $(PY) -m leercoach.review.bench seed
+	nice -n 10 $(PY) -m benchmarks.review seed
 
 bench-review:  ## p95 server time of the review app's list, transcript and Inzichten on the seeded database
-	nice -n 10 $(PY) -m leercoach.review.bench run
+	nice -n 10 $(PY) -m benchmarks.review run
 
 clean:  ## remove trained models, reports and the local conversation store
 	rm -rf models/*.tar.gz reports results .leercoach conversations.db

@@ -11,18 +11,25 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 
 from leercoach.handoff import store as handoff_store
+from leercoach.review import roles
 
 
 class User(AbstractUser):
-    class Role(models.TextChoices):
-        REVIEWER = "reviewer", "reviewer"
-        ANALYST = "analyst", "analist"
-        ADMIN = "admin", "beheerder"
+    Role = roles.Role
 
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.REVIEWER)
 
-    def has_role(self, *roles: str) -> bool:
-        return self.is_active and self.role in roles
+    def has_role(self, *names: str) -> bool:
+        return self.is_active and self.role in names
+
+    # For the templates' menu (they cannot call has_role with arguments).
+    @property
+    def reads_conversations(self) -> bool:
+        return self.has_role(*roles.READS_CONVERSATIONS)
+
+    @property
+    def administers(self) -> bool:
+        return self.has_role(*roles.ADMINISTERS)
 
 
 class Tag(models.Model):

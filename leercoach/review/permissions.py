@@ -1,4 +1,4 @@
-"""Who may see what: reviewer (HR) reads conversations; analyst sees aggregates only; admin everything."""
+"""Who may see what: a view is open to the roles it names (leercoach.review.roles)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,6 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-
-REVIEWER, ANALYST, ADMIN = "reviewer", "analyst", "admin"
-READS_CONVERSATIONS = (REVIEWER, ADMIN)
-SEES_INSIGHTS = (REVIEWER, ANALYST, ADMIN)
 
 
 def role_required(*roles: str):

@@ -7,13 +7,11 @@ import json
 from dataclasses import dataclass
 from typing import List, Optional, Tuple
 
-from django import forms
 from django.db import connection
 from django.db.models import Q, QuerySet, Sum
 
-from leercoach import catalogue
-from leercoach.review.models import Conversation, DayStats, Tag
-from leercoach.review.texts import text
+from leercoach.review.forms import ConversationFilter
+from leercoach.review.models import Conversation, DayStats
 
 SORTS = {
     "nieuwste": ("-started_at", "-id"),
@@ -21,77 +19,6 @@ SORTS = {
     "meeste_berichten": ("-user_messages", "-id"),
     "meeste_fallbacks": ("-fallbacks", "-id"),
 }
-CHANNELS = (("rest", "intranet (widget)"), ("slack", "Slack"), ("teams", "Teams"), ("cmdline", "terminal"))
-
-
-def topic_choices():
-    return [("", "alle onderwerpen")] + [
-        (group, [(t.key, t.title) for t in topics]) for group, topics in catalogue.groups().items()
-    ]
-
-
-class ConversationFilter(forms.Form):
-    van = forms.DateField(
-        required=False,
-        label="Van",
-        input_formats=["%Y-%m-%d", "%d-%m-%Y"],
-        error_messages={"invalid": text("date_invalid")},
-    )
-    tot = forms.DateField(
-        required=False,
-        label="Tot en met",
-        input_formats=["%Y-%m-%d", "%d-%m-%Y"],
-        error_messages={"invalid": text("date_invalid")},
-    )
-    kanaal = forms.ChoiceField(required=False, label="Kanaal", choices=[("", "alle kanalen"), *CHANNELS])
-    onderwerp = forms.ChoiceField(required=False, label="Onderwerp", choices=topic_choices)
-    fallback = forms.ChoiceField(
-        required=False,
-        label="Niet begrepen",
-        choices=[("", "maakt niet uit"), ("ja", "wel fallback"), ("nee", "geen fallback")],
-    )
-    coaching = forms.ChoiceField(
-        required=False,
-        label="Coaching",
-        choices=[
-            ("", "maakt niet uit"),
-            ("gestart", "coaching gestart"),
-            ("plan", "plan gemaakt"),
-            ("geen", "geen coaching"),
-        ],
-    )
-    feedback = forms.ChoiceField(
-        required=False,
-        label="Feedback",
-        choices=[("", "maakt niet uit"), ("negatief", "met duim omlaag"), ("positief", "met duim omhoog")],
-    )
-    status = forms.ChoiceField(
-        required=False, label="Status", choices=[("", "alle statussen"), *Conversation.Status.choices]
-    )
-    label = forms.ModelChoiceField(
-        required=False,
-        label="Label",
-        queryset=Tag.objects.all(),
-        to_field_name="name",
-        empty_label="alle labels",
-    )
-    q = forms.CharField(required=False, label="Zoek in de tekst", max_length=200, strip=True)
-    sortering = forms.ChoiceField(
-        required=False,
-        label="Sortering",
-        choices=[
-            ("nieuwste", "nieuwste eerst"),
-            ("oudste", "oudste eerst"),
-            ("meeste_berichten", "meeste berichten"),
-            ("meeste_fallbacks", "meeste fallbacks"),
-        ],
-    )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("van") and data.get("tot") and data["van"] > data["tot"]:
-            self.add_error("tot", text("date_order"))
-        return data
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """Django settings of the HR review app; everything that differs per installation comes from the environment.
 
-First run: its own SQLite database and a generated secret key under .leercoach/ (git-ignored).
+First run: its own SQLite database and a generated secret key under .leercoach/ (git-ignored),
+made by leercoach.review.state when a process starts (importing these settings writes nothing).
 Production: LEERCOACH_REVIEW_DATABASE_URL (postgresql://...) for its own tables,
 LEERCOACH_REVIEW_SECRET_KEY, LEERCOACH_REVIEW_ALLOWED_HOSTS and, behind a TLS proxy,
 LEERCOACH_REVIEW_PROXY_SSL_HEADER=1. The tracker store it reads is the one in the endpoints file
@@ -10,12 +11,11 @@ Rasa reads (LEERCOACH_ENDPOINTS).
 from __future__ import annotations
 
 import os
-import secrets
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from leercoach import settings as leercoach_settings
-from leercoach.privacy.files import private_file
+from leercoach.review import state
 from leercoach.settings import PROJECT_ROOT
 
 STATE_DIR = Path(os.environ.get("LEERCOACH_REVIEW_STATE_DIR", PROJECT_ROOT / ".leercoach"))
@@ -23,24 +23,21 @@ APP_DIR = Path(__file__).resolve().parent
 
 
 def _secret_key() -> str:
-    """The configured key, or one generated once per installation (file readable by the owner only)."""
+    """The configured key, or the one generated for this installation (leercoach.review.state
+    makes it when a process starts; settings only read). Empty when no process made it: Django
+    then refuses whatever needs a key."""
     configured = os.environ.get("LEERCOACH_REVIEW_SECRET_KEY", "").strip()
     if configured:
         return configured
-    key_file = STATE_DIR / "review-secret-key"
-    if not key_file.exists():
-        STATE_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
-        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(secrets.token_urlsafe(50))
-    return key_file.read_text().strip()
+    key_file = STATE_DIR / state.SECRET_KEY_FILE
+    return key_file.read_text().strip() if key_file.exists() else ""
 
 
 def _database(url: str) -> dict:
     """postgresql://user:password@host:port/name → Django's DATABASES entry; empty → local SQLite."""
     if not url:
-        # Created before Django opens it: pseudonyms, notes and search text, owner only.
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": private_file(STATE_DIR / "review.sqlite3")}
+        # Made owner-only by leercoach.review.state before Django opens it.
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": STATE_DIR / state.SQLITE_FILE}
     parts = urlparse(url)
     if not parts.scheme.startswith("postgres"):
         raise ValueError("LEERCOACH_REVIEW_DATABASE_URL moet een postgresql://-adres zijn")

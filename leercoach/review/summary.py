@@ -11,7 +11,7 @@ with the store whenever the audit log shows a new erasure or purge.
 from __future__ import annotations
 
 import datetime as dt
-import time
+import logging
 from collections import Counter, defaultdict
 from typing import Dict, Iterable, Iterator, List, Optional, Set, Tuple
 
@@ -37,6 +37,8 @@ from leercoach.review.models import (
     UnansweredQuestion,
     UnansweredStats,
 )
+
+logger = logging.getLogger(__name__)
 
 BATCH = 20_000
 SEARCH_TEXT_LIMIT = 20_000  # characters of user text kept per conversation for the search box
@@ -172,7 +174,7 @@ def _shares(ids: Optional[List[int]] = None) -> Iterator[Share]:
 
 def rebuild_totals() -> None:
     """Inzichten's totals from the whole summary (once, after the tables are created; or by hand:
-    `python -m leercoach.review.bench totals` compares them with what sync() kept)."""
+    `python -m benchmarks.review totals` compares them with what sync() kept)."""
     with transaction.atomic():
         SyncState.objects.select_for_update().get_or_create(pk=1)  # not beside a sync batch
         for model in TOTALS_KEYS:
@@ -356,18 +358,6 @@ class _Batch:
         totals.save()
 
 
-CHECK_SECONDS = 5  # a page request looks for new events at most this often per process
-_last_check = 0.0
-
-
-def sync_if_due() -> None:
-    """Called by the pages: at most one look at the tracker store every few seconds per process."""
-    global _last_check
-    if time.monotonic() - _last_check >= CHECK_SECONDS:
-        sync()
-        _last_check = time.monotonic()
-
-
 def sync(batch: int = BATCH) -> int:
     """Reads the events Rasa appended since the last sync; returns how many were read."""
     read = 0
@@ -384,7 +374,21 @@ def sync(batch: int = BATCH) -> int:
             if done < batch:
                 break
     forget_gone()
+    SyncState.objects.filter(pk=1).update(synced_at=timezone.now())
     return read
+
+
+def sync_quietly() -> None:
+    """sync() for the schedule: a failed round is logged by its kind only, and the next one retries."""
+    try:
+        sync()
+    except Exception as problem:  # the next round retries; the pages keep working
+        logger.warning("Review summary not synced (%s); retrying next round.", type(problem).__name__)
+
+
+def last_synced() -> Optional[dt.datetime]:
+    """When sync() last finished (shown on the pages); read only, as a page view writes nothing."""
+    return SyncState.objects.filter(pk=1).values_list("synced_at", flat=True).first()
 
 
 def _state() -> SyncState:
@@ -403,7 +407,6 @@ def _sync_batch(batch: int) -> int:
                 work.apply(event_id, sender_id, event)
             work.save()
             state.last_event_id = rows[-1][0]
-            state.synced_at = timezone.now()
             state.save()
             return len(rows)
     except IntegrityError:

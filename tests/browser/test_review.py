@@ -19,8 +19,8 @@ import pytest
 from playwright.sync_api import expect
 from widget_support import PROJECT_ROOT, REPORTS, run_axe
 
+from benchmarks.review import seeding
 from leercoach.privacy.store import engine_from_endpoints
-from leercoach.review import seeding
 from tests.support import free_port
 
 PASSWORD = "een lang genoeg wachtwoord 42"

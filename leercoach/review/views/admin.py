@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.db.models import Min
@@ -13,16 +12,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from leercoach import settings as leercoach_settings
 from leercoach.privacy.erasure import erase_conversation
-from leercoach.review import audit_log, passwords, summary, tracker
+from leercoach.review import audit_log, summary, tracker
+from leercoach.review.forms import EraseForm, NewUserForm
 from leercoach.review.models import Conversation, User
-from leercoach.review.permissions import ADMIN, role_required
+from leercoach.review.permissions import role_required
+from leercoach.review.roles import ADMINISTERS
 from leercoach.review.texts import text
 
 AUDIT_PAGE = 50
 
 
 @require_GET
-@role_required(ADMIN)
+@role_required(*ADMINISTERS)
 def audit(request):
     action = request.GET.get("actie", "")
     action = action if action in audit_log.ACTIONS else ""
@@ -49,37 +50,6 @@ def audit(request):
     )
 
 
-class NewUserForm(forms.Form):
-    username = forms.RegexField(regex=r"^[\w.@+-]{2,150}$", label="Gebruikersnaam", max_length=150)
-    role = forms.ChoiceField(choices=User.Role.choices, label="Rol")
-    password = forms.CharField(
-        widget=forms.PasswordInput(render_value=False), label="Wachtwoord (minstens 12 tekens)", strip=False
-    )
-
-    def clean_username(self):
-        name = self.cleaned_data["username"]
-        if get_user_model().objects.filter(username=name).exists():
-            raise forms.ValidationError("Deze gebruikersnaam bestaat al.")
-        return name
-
-    def clean(self):
-        data = super().clean()
-        if data.get("password") and data.get("username"):
-            for problem in passwords.problems(data["password"], User(username=data["username"])):
-                self.add_error("password", problem)
-        return data
-
-
-class EraseForm(forms.Form):
-    number = forms.IntegerField(min_value=1, label="Gesprek nummer")
-    confirm = forms.CharField(label="Typ WISSEN ter bevestiging", max_length=10)
-
-    def clean_confirm(self):
-        if self.cleaned_data["confirm"].strip() != "WISSEN":
-            raise forms.ValidationError(text("erase_confirm"))
-        return "WISSEN"
-
-
 def _retention():
     last = audit_log.entries("purge", limit=1)
     oldest = Conversation.objects.aggregate(oldest=Min("started_at"))["oldest"]
@@ -92,7 +62,7 @@ def _retention():
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(ADMIN)
+@role_required(*ADMINISTERS)
 def manage(request):
     user_form, erase_form = NewUserForm(prefix="nieuw"), EraseForm(prefix="wis")
     if request.method == "POST" and "nieuw-username" in request.POST:
@@ -142,7 +112,7 @@ def _erase(request, number: int):
 
 
 @require_POST
-@role_required(ADMIN)
+@role_required(*ADMINISTERS)
 def change_user(request, user_id: int):
     account = get_user_model().objects.filter(pk=user_id).first()
     if account is None:

@@ -5,9 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 
-from django import forms
 from django.contrib import messages
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,19 +13,19 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from leercoach.review import audit_log, reading, summary, tracker
+from leercoach.review.forms import ConversationFilter, ReviewForm
 from leercoach.review.models import Conversation, Tag
-from leercoach.review.permissions import READS_CONVERSATIONS, role_required
-from leercoach.review.queries import EXACT_UP_TO, ConversationFilter, listing, neighbours, page
+from leercoach.review.permissions import role_required
+from leercoach.review.queries import EXACT_UP_TO, listing, neighbours, page
+from leercoach.review.roles import READS_CONVERSATIONS
 from leercoach.review.texts import text
 
 PAGE_SIZE = 25
-TAG_NAME = re.compile(r"^\w[\w -]{0,39}$")  # no leading "-", "=", "+" or "@": no spreadsheet formulas
 
 
 @require_GET
 @role_required(*READS_CONVERSATIONS)
 def conversation_list(request):
-    summary.sync_if_due()
     found = listing(request.GET)
     shown = page(found, request.GET, PAGE_SIZE)
     keep = request.GET.copy()
@@ -45,22 +43,9 @@ def conversation_list(request):
             "count_text": f"{shown.count.value:,}".replace(",", "."),
             "pages_text": f"{shown.num_pages:,}".replace(",", "."),
             "exact_up_to": f"{EXACT_UP_TO:,}".replace(",", "."),
+            "synced_at": summary.last_synced(),
         },
     )
-
-
-class ReviewForm(forms.Form):
-    status = forms.ChoiceField(choices=Conversation.Status.choices, label="Status")
-    labels = forms.CharField(required=False, max_length=300, label="Labels (gescheiden door komma's)")
-    note = forms.CharField(
-        required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4}), label="Notitie van HR"
-    )
-
-    def clean_labels(self):
-        names = [n.strip().lower() for n in self.cleaned_data["labels"].split(",") if n.strip()]
-        if any(not TAG_NAME.match(n) for n in names):
-            raise forms.ValidationError(text("tag_invalid"))
-        return sorted(set(names))
 
 
 @require_GET

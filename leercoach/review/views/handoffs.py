@@ -12,8 +12,9 @@ from django.views.decorators.http import require_GET, require_POST
 from leercoach import settings as leercoach_settings
 from leercoach.review import audit_log
 from leercoach.review.models import HandoffRequest
-from leercoach.review.permissions import READS_CONVERSATIONS, role_required
+from leercoach.review.permissions import role_required
 from leercoach.review.queries import seek_page
+from leercoach.review.roles import READS_CONVERSATIONS
 from leercoach.review.texts import text
 
 PAGE_SIZE = 50

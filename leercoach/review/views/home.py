@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET
 
-from leercoach.review.permissions import READS_CONVERSATIONS
+from leercoach.review.roles import READS_CONVERSATIONS
 
 
 @require_GET

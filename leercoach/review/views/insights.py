@@ -10,7 +10,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from leercoach.review import charts, insights, summary
-from leercoach.review.permissions import SEES_INSIGHTS, role_required
+from leercoach.review.permissions import role_required
+from leercoach.review.roles import SEES_INSIGHTS
 
 CHART_SECONDS = 24 * 3600
 
@@ -18,8 +19,11 @@ CHART_SECONDS = 24 * 3600
 @require_GET
 @role_required(*SEES_INSIGHTS)
 def insights_page(request):
-    summary.sync_if_due()
-    return render(request, "review/insights.html", {"figures": insights.figures(), "k": insights.K})
+    return render(
+        request,
+        "review/insights.html",
+        {"figures": insights.figures(), "k": insights.K, "synced_at": summary.last_synced()},
+    )
 
 
 @require_GET

@@ -35,7 +35,7 @@ def review_django(state_dir: Path, code: str, database_url: str = "") -> str:
         "LEERCOACH_REVIEW_DATABASE_URL": database_url,
         "DJANGO_SETTINGS_MODULE": "leercoach.review.settings",
     }
-    program = "import django\ndjango.setup()\n" + code
+    program = "from leercoach.review import state\nstate.prepare()\nimport django\ndjango.setup()\n" + code
     result = subprocess.run(
         [sys.executable, "-c", program],
         cwd=PROJECT_ROOT,

@@ -24,6 +24,9 @@ _TEST_ENV = {
 }
 _saved = {k: os.environ.get(k) for k in _TEST_ENV}
 os.environ.update(_TEST_ENV)
+from leercoach.review import state  # noqa: E402
+
+state.prepare()
 django.setup()
 from leercoach.review import tracker  # noqa: E402
 

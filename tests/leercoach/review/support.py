@@ -7,7 +7,8 @@ from typing import List
 
 from django.test import Client
 
-from leercoach.review import seeding, summary, tracker
+from benchmarks.review import seeding
+from leercoach.review import summary, tracker
 from leercoach.review.models import Conversation, User
 
 PASSWORD = "een lang genoeg wachtwoord 42"

@@ -11,9 +11,10 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
+from benchmarks.review import seeding
 from leercoach.privacy.erasure import erase_conversation
 from leercoach.privacy.store import events
-from leercoach.review import audit_log, seeding, summary, tracker
+from leercoach.review import audit_log, summary, tracker
 from leercoach.review.models import Conversation, HandoffRequest, User
 from tests.leercoach.review.support import PASSWORD, logged_in, make_user, now, store
 

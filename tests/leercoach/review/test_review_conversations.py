@@ -12,7 +12,8 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils.timezone import localtime
 
-from leercoach.review import audit_log, seeding, summary, tracker
+from benchmarks.review import seeding
+from leercoach.review import audit_log, summary, tracker
 from leercoach.review.models import Conversation
 from tests.leercoach.review.support import logged_in, now, store
 

@@ -8,7 +8,8 @@ from django.core.cache import cache
 from django.test import TestCase
 from django.urls import reverse
 
-from leercoach.review import seeding, summary, tracker
+from benchmarks.review import seeding
+from leercoach.review import summary, tracker
 from leercoach.review.models import Conversation, DayStats, RouteStats, TopicStats, UnansweredStats
 from tests.leercoach.review.support import logged_in, now
 

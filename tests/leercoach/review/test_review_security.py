@@ -13,7 +13,8 @@ from django.test import Client, TestCase, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from leercoach.review import audit_log, seeding
+from benchmarks.review import seeding
+from leercoach.review import audit_log
 from leercoach.review.models import HandoffRequest
 from tests.leercoach.review.support import PASSWORD, logged_in, make_user, now, store
 

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from leercoach.review import passwords
 from leercoach.review.management import migrate_quietly
 from leercoach.review.models import User
+from leercoach.review.roles import Role
 
 
 class Command(BaseCommand):
@@ -14,7 +15,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("name")
-        parser.add_argument("--role", required=True, choices=[r for r, _ in User.Role.choices])
+        parser.add_argument("--role", required=True, choices=Role.values)
 
     def handle(self, name, role, **options):
         migrate_quietly()

@@ -4,10 +4,10 @@ Both run against a PostgreSQL database of their own (LEERCOACH_REVIEW_BENCH_DB, 
 leercoach_review_bench on LEERCOACH_REVIEW_BENCH_SERVER, default postgresql://postgres@127.0.0.1:5432):
 Rasa's `events` table and the review app's own tables side by side, as in production.
 
-    python -m leercoach.review.bench seed [--conversations 100000]   COPY the events, then sync the summary
-    python -m leercoach.review.bench sync                            resume an interrupted sync
-    python -m leercoach.review.bench run [--repeat 40]               p95 server time per page
-    python -m leercoach.review.bench totals                          Inzichten's totals as sync() kept
+    python -m benchmarks.review seed [--conversations 100000]   COPY the events, then sync the summary
+    python -m benchmarks.review sync                            resume an interrupted sync
+    python -m benchmarks.review run [--repeat 40]               p95 server time per page
+    python -m benchmarks.review totals                          Inzichten's totals as sync() kept
                                                                      them == counted again from the summary?
 """
 
@@ -45,6 +45,9 @@ def _configure() -> None:
     )
     import django
 
+    from leercoach.review import state
+
+    state.prepare()
     django.setup()
 
 
@@ -63,7 +66,8 @@ def seed(conversations: int) -> None:
     _recreate_database()
     _configure()
 
-    from leercoach.review import seeding, tracker
+    from benchmarks.review import seeding
+    from leercoach.review import tracker
     from leercoach.review.management import migrate_quietly
 
     migrate_quietly()
@@ -274,7 +278,7 @@ def _p95(times):
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m leercoach.review.bench",
+        prog="python -m benchmarks.review",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -3,10 +3,9 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from leercoach import settings
 from leercoach.review.management import migrate_quietly
 from leercoach.settings import PROJECT_ROOT
-
-DEFAULT_PORT = 8090
 
 
 class Command(BaseCommand):
@@ -14,16 +13,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, default=None)
-        parser.add_argument("--host", default=os.environ.get("LEERCOACH_REVIEW_HOST", "127.0.0.1"))
-        parser.add_argument(
-            "--workers", type=int, default=int(os.environ.get("LEERCOACH_REVIEW_WORKERS", "2"))
-        )
+        parser.add_argument("--host", default=settings.review_host())
+        parser.add_argument("--workers", type=int, default=settings.review_workers())
 
     def handle(self, port, host, workers, **options):
-        raw = os.environ.get("LEERCOACH_REVIEW_PORT", str(DEFAULT_PORT))
-        if port is None and not raw.isdigit():
-            raise CommandError(f"LEERCOACH_REVIEW_PORT={raw!r} is geen poortnummer.")
-        port = port or int(raw)
+        if port is None:
+            try:
+                port = settings.review_port()
+            except ValueError as problem:
+                raise CommandError(str(problem)) from None
         migrate_quietly()
         from leercoach.review import summary
 

@@ -32,6 +32,7 @@ from leercoach import content, settings
 from leercoach.handoff import contact as contact_rules
 from leercoach.handoff import store
 from leercoach.privacy.redaction import redact
+from leercoach.widget import protocol
 
 logger = logging.getLogger(__name__)
 
@@ -43,11 +44,11 @@ CANCELLED = "handoff_cancelled"
 SENT = "handoff_sent"
 CONTACT_GIVEN = "gegeven"  # the value of the slot: never the contact itself
 # Channels whose client shows the contact form (the intranet widget).
-FORM_CHANNELS = {"rest"}
+FORM_CHANNELS = {protocol.WIDGET_CHANNEL}
 CANCEL_INTENTS = {"deny", "stop_coaching"}
 # Messages that are no question to pass on when looking back for "the question just asked".
 NOT_A_QUESTION = {"affirm", "deny", "greet", "goodbye", "thanks", "stop_coaching", "continue_coaching"}
-FORM_MARK = "handoff_form"
+FORM_MARK = protocol.HANDOFF_FORM
 MIN_QUESTION_WORDS = 2
 # A request for HR itself ("ik wil iemand van HR spreken") is no question unless it says more.
 MIN_HANDOFF_REQUEST_WORDS = 9
@@ -199,11 +200,11 @@ class ActionAskHandoffContact(Action):
         dispatcher.utter_message(text=_text("ask_contact"))
         dispatcher.utter_message(
             json_message={
-                "leercoach": {
+                protocol.PAYLOAD_KEY: {
                     "type": FORM_MARK,
                     "question": tracker.get_slot(QUESTION) or "",
-                    "payload": "/handoff_contact",
-                    "cancel_payload": "/deny",
+                    "payload": protocol.HANDOFF_PAYLOAD,
+                    "cancel_payload": protocol.HANDOFF_CANCEL_PAYLOAD,
                     "max_chars": store.CONTACT_MAX_CHARS,
                     "texts": content.handoff_form_texts(**settings.text_values()),
                 }

@@ -14,10 +14,11 @@ from leercoach.privacy import audit
 from leercoach.privacy.erasure import PAYLOAD_KEY, erasure_payload
 from leercoach.privacy.export import build_export, filename, summary, transcript
 from leercoach.privacy.store import conversation_events, engine_from_endpoints
+from leercoach.widget import protocol
 
 # Channels that show a download (the intranet widget); elsewhere the transcript is a message.
-DOWNLOAD_CHANNELS = {"rest"}
-EXPORT_MARK = "conversation_export"
+DOWNLOAD_CHANNELS = {protocol.WIDGET_CHANNEL}
+EXPORT_MARK = protocol.CONVERSATION_EXPORT
 
 
 @lru_cache(maxsize=1)

@@ -29,7 +29,7 @@ from benchmarks import load, machine
 from benchmarks.setups import _endpoints
 from benchmarks.timed_rasa import PARTS
 from leercoach.run.model import model_path
-from leercoach.run.servers import Servers
+from leercoach.run.servers import Servers, rasa_run_command
 from leercoach.settings import PROJECT_ROOT
 from tests.support import free_port
 
@@ -133,20 +133,7 @@ def profile(turns: int, out: Path, label: str, pyinstrument: bool) -> Path:
             servers.wait_until_up(actions, f"http://127.0.0.1:{action_port}/health", timeout=120)
             rasa = servers.start(
                 "rasa",
-                [
-                    sys.executable,
-                    "-m",
-                    "benchmarks.timed_rasa",
-                    "run",
-                    "--model",
-                    str(model),
-                    "--endpoints",
-                    str(endpoints),
-                    "--credentials",
-                    str(PROJECT_ROOT / "credentials.yml"),
-                    "--port",
-                    str(rasa_port),
-                ],
+                rasa_run_command(model, endpoints, rasa_port, module="benchmarks.timed_rasa"),
                 extra_env=extra,
             )
             servers.wait_until_up(rasa, f"http://127.0.0.1:{rasa_port}/", timeout=300)

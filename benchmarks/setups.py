@@ -27,7 +27,7 @@ import yaml
 
 from benchmarks import machine
 from leercoach.run.model import model_path, training_record
-from leercoach.run.servers import child_environment
+from leercoach.run.servers import child_environment, rasa_run_command
 from leercoach.settings import PROJECT_ROOT
 from tests.support import free_port
 
@@ -220,18 +220,7 @@ def stock(store: str) -> Iterator[Running]:
         started = time.monotonic()
         log = (Path(folder) / "rasa.log").open("w")
         server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "rasa",
-                "run",
-                "--model",
-                str(model),
-                "--endpoints",
-                str(endpoints),
-                "--port",
-                str(port),
-            ],
+            rasa_run_command(model, endpoints, port, credentials=None),
             cwd=home,
             env=child_environment(),
             stdout=log,

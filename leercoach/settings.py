@@ -8,11 +8,13 @@ staff numbers and departments.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterator
 
 import yaml
 
@@ -35,6 +37,9 @@ DEFAULT_STAFF_NUMBER_PATTERN = r"P\d{5,7}"
 # action server (leercoach.run.action_server) refuses a call without it.
 ACTION_SECRET_HEADER = "X-Leercoach-Action-Secret"
 MIN_ACTION_SECRET_CHARS = 32
+ENDPOINTS_VARIABLE = "LEERCOACH_ENDPOINTS"
+PSEUDONYM_KEY_VARIABLE = "LEERCOACH_PSEUDONYM_KEY"
+ACTION_SECRET_VARIABLE = "LEERCOACH_ACTION_SECRET"
 
 
 def hr_contact() -> str:
@@ -60,7 +65,7 @@ def max_message_chars() -> int:
 def action_secret() -> str:
     """The secret the Rasa servers and the action servers share (LEERCOACH_ACTION_SECRET); empty
     when not set. `make run` and `make cluster` make a fresh one at every start when it is not set."""
-    return os.environ.get("LEERCOACH_ACTION_SECRET", "").strip()
+    return os.environ.get(ACTION_SECRET_VARIABLE, "").strip()
 
 
 def require_action_secret() -> str:
@@ -177,3 +182,154 @@ def login_log_days() -> int:
     browser) for the lockout (LEERCOACH_REVIEW_LOGIN_LOG_DAYS, default 30); the purge removes
     older ones."""
     return _positive_int("LEERCOACH_REVIEW_LOGIN_LOG_DAYS", DEFAULT_LOGIN_LOG_DAYS)
+
+
+# ------------------------------------------------ where things are and how they are started
+# Every LEERCOACH_* variable is read here (tests/leercoach/test_settings_home.py keeps it so).
+
+DEFAULT_ENDPOINTS = PROJECT_ROOT / "endpoints.yml"
+DEFAULT_STATE_DIR = PROJECT_ROOT / ".leercoach"
+
+
+def endpoints_file() -> Path:
+    """The endpoints file Rasa, the action server, the purge and the review app read
+    (LEERCOACH_ENDPOINTS, e.g. endpoints.production.yml or a test's own; default endpoints.yml)."""
+    return Path(os.environ.get(ENDPOINTS_VARIABLE) or DEFAULT_ENDPOINTS)
+
+
+def endpoints_environment(endpoints: Path) -> dict:
+    """The variable that hands ``endpoints`` to a child process (or this one's later reads)."""
+    return {ENDPOINTS_VARIABLE: str(endpoints)}
+
+
+def state_dir() -> Path:
+    """The review app's state folder: its SQLite database, secret key, cache, static files
+    (LEERCOACH_REVIEW_STATE_DIR, default .leercoach/)."""
+    return Path(os.environ.get("LEERCOACH_REVIEW_STATE_DIR", DEFAULT_STATE_DIR))
+
+
+def log_dir() -> Path:
+    """The servers' logs (LEERCOACH_LOG_DIR to put them elsewhere, e.g. a test's own folder)."""
+    return Path(os.environ.get("LEERCOACH_LOG_DIR") or DEFAULT_STATE_DIR / "logs")
+
+
+def cluster_dir() -> Path:
+    """`make cluster`'s pid files, logs and nginx configuration (LEERCOACH_CLUSTER_DIR: another
+    folder for a second cluster, e.g. a test's)."""
+    return Path(os.environ.get("LEERCOACH_CLUSTER_DIR", DEFAULT_STATE_DIR / "cluster"))
+
+
+def review_database_url() -> str:
+    """LEERCOACH_REVIEW_DATABASE_URL (postgresql://...); empty: the local SQLite file."""
+    return os.environ.get("LEERCOACH_REVIEW_DATABASE_URL", "").strip()
+
+
+def _port(variable: str, default: int) -> int:
+    raw = os.environ.get(variable, str(default))
+    if not raw.isdigit():
+        raise ValueError(f"{variable}={raw!r} is geen poortnummer.")
+    return int(raw)
+
+
+def rasa_port() -> int:
+    return _port("LEERCOACH_RASA_PORT", 5005)
+
+
+def widget_port() -> int:
+    return _port("LEERCOACH_WIDGET_PORT", 8080)
+
+
+DEFAULT_REVIEW_PORT = 8090
+
+
+def review_port() -> int:
+    return _port("LEERCOACH_REVIEW_PORT", DEFAULT_REVIEW_PORT)
+
+
+def rasa_workers() -> int:
+    """Rasa worker processes for `make run` (LEERCOACH_RASA_WORKERS, default 2)."""
+    raw = os.environ.get("LEERCOACH_RASA_WORKERS", "2")
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(f"LEERCOACH_RASA_WORKERS={raw!r} is geen aantal (1 of meer).")
+    return int(raw)
+
+
+def allowed_origins(default: str = "") -> list:
+    """The browser origins the widget may talk to Rasa from (LEERCOACH_ALLOWED_ORIGINS, space separated)."""
+    return os.environ.get("LEERCOACH_ALLOWED_ORIGINS", default).split()
+
+
+def pseudonym_key() -> str:
+    """LEERCOACH_PSEUDONYM_KEY, stripped; empty when not set (leercoach.privacy.pseudonym checks it)."""
+    return os.environ.get(PSEUDONYM_KEY_VARIABLE, "").strip()
+
+
+def use_action_secret(secret: str) -> None:
+    """Sets the action secret for this process and the servers it starts (never written anywhere)."""
+    os.environ[ACTION_SECRET_VARIABLE] = secret
+
+
+# ------------------------------------------------------------------- the HR review app
+
+
+def review_secret_key() -> str:
+    """LEERCOACH_REVIEW_SECRET_KEY; empty: the review app makes one per installation."""
+    return os.environ.get("LEERCOACH_REVIEW_SECRET_KEY", "").strip()
+
+
+def review_debug() -> bool:
+    return os.environ.get("LEERCOACH_REVIEW_DEBUG") == "1"
+
+
+def review_allowed_hosts() -> list:
+    return os.environ.get("LEERCOACH_REVIEW_ALLOWED_HOSTS", "localhost 127.0.0.1 testserver").split()
+
+
+def review_trusted_origins() -> list:
+    return os.environ.get("LEERCOACH_REVIEW_TRUSTED_ORIGINS", "").split()
+
+
+def review_proxy_ssl_header() -> bool:
+    """LEERCOACH_REVIEW_PROXY_SSL_HEADER=1: the TLS proxy's X-Forwarded-Proto says https."""
+    return os.environ.get("LEERCOACH_REVIEW_PROXY_SSL_HEADER") == "1"
+
+
+def review_lockout_hours() -> float:
+    return float(os.environ.get("LEERCOACH_REVIEW_LOCKOUT_HOURS", "1"))
+
+
+def review_session_minutes() -> int:
+    return int(os.environ.get("LEERCOACH_REVIEW_SESSION_MINUTES", "30"))
+
+
+def review_host() -> str:
+    return os.environ.get("LEERCOACH_REVIEW_HOST", "127.0.0.1")
+
+
+def review_workers() -> int:
+    return int(os.environ.get("LEERCOACH_REVIEW_WORKERS", "2"))
+
+
+def review_bench_server() -> str:
+    """`make bench-review`'s PostgreSQL server (LEERCOACH_REVIEW_BENCH_SERVER)."""
+    return os.environ.get("LEERCOACH_REVIEW_BENCH_SERVER", "postgresql://postgres@127.0.0.1:5432")
+
+
+def review_bench_database() -> str:
+    """`make bench-review`'s own database on that server (LEERCOACH_REVIEW_BENCH_DB)."""
+    return os.environ.get("LEERCOACH_REVIEW_BENCH_DB", "leercoach_review_bench")
+
+
+@contextlib.contextmanager
+def overridden(values: dict) -> Iterator[None]:
+    """These settings (variable: value) for the duration of the block, then as they were."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value

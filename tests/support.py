@@ -3,7 +3,6 @@
 import contextlib
 import json
 import socket
-import sys
 import urllib.request
 import uuid
 from pathlib import Path
@@ -128,13 +127,9 @@ def make_run_in(work: Path) -> dict:
 
 def rasa_run_command(model: Path, endpoints: Path, port: int, *extra: str) -> List[str]:
     """`rasa run` with the project's credentials.yml (its input channels) on 127.0.0.1:port."""
-    from leercoach.settings import PROJECT_ROOT
+    from leercoach.run import servers
 
-    return [
-        sys.executable, "-m", "rasa", "run", "--model", str(model), "--endpoints", str(endpoints),
-        "--credentials", str(PROJECT_ROOT / "credentials.yml"), "--interface", "127.0.0.1",
-        "--port", str(port), *extra,
-    ]  # fmt: skip
+    return servers.rasa_run_command(model, endpoints, port, interface="127.0.0.1", extra=extra)
 
 
 def start_until_up(command: List[str], env: dict, up_line: str, what: str, timeout: float = 600):

@@ -22,10 +22,11 @@ import statistics
 import sys
 import time
 
+from leercoach import settings as leercoach_settings
 from leercoach.settings import PROJECT_ROOT
 
-SERVER = os.environ.get("LEERCOACH_REVIEW_BENCH_SERVER", "postgresql://postgres@127.0.0.1:5432")
-DATABASE = os.environ.get("LEERCOACH_REVIEW_BENCH_DB", "leercoach_review_bench")
+SERVER = leercoach_settings.review_bench_server()
+DATABASE = leercoach_settings.review_bench_database()
 STATE = PROJECT_ROOT / ".leercoach" / "review-bench"
 TARGET_MS = 300
 

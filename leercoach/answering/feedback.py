@@ -16,7 +16,8 @@ from typing import Any, Iterable, List, Mapping, Optional
 
 from leercoach import catalogue, content, settings
 from leercoach.coaching.payload import entity_value
-from leercoach.coaching.takeaway import PAYLOAD_KEY
+from leercoach.widget import protocol
+from leercoach.widget.protocol import PAYLOAD_KEY
 
 INTENT = "answer_feedback"
 ENTITY = "feedback"
@@ -24,7 +25,7 @@ VALUES = ("up", "down")  # leercoach.review.reading reads the same two
 KNOWLEDGE_GROUPS = ("faq", "kenmerk", "drager", "route")
 # The channel of the intranet widget (leercoach.channels.rest). Only it has the buttons; Slack,
 # Teams and `make shell` (Rasa's "cmdline", which would print the mark as JSON) never get the mark.
-WIDGET_CHANNELS = ("rest",)
+WIDGET_CHANNELS = (protocol.WIDGET_CHANNEL,)
 # Which conversation texts (answers.yml ``conversation:``) answer which value; None: no valid value.
 TEXTS = {"up": "feedback_up", "down": "feedback_down", None: "feedback_unclear"}
 
@@ -42,13 +43,13 @@ def asks_channel(input_channel: Optional[str]) -> bool:
 
 def offer() -> dict:
     """The custom payload beside an answer: the widget offers 👍 / 👎 under it."""
-    return {PAYLOAD_KEY: {"type": "feedback_offer", "version": 1}}
+    return {PAYLOAD_KEY: {"type": protocol.FEEDBACK_OFFER, "version": 1}}
 
 
 def received(value: str) -> dict:
     """The custom payload beside the reply to a click: the widget shows the reply in place of the
     buttons instead of as a message of its own."""
-    return {PAYLOAD_KEY: {"type": "feedback_received", "version": 1, "feedback": value}}
+    return {PAYLOAD_KEY: {"type": protocol.FEEDBACK_RECEIVED, "version": 1, "feedback": value}}
 
 
 def value_of(entities: Optional[List[Mapping[str, Any]]]) -> Optional[str]:

@@ -27,12 +27,13 @@ from leercoach.channels import guard
 from leercoach.handoff.contact import METADATA_CONSENT, METADATA_CONTACT
 from leercoach.privacy import boundary
 from leercoach.privacy.pseudonym import check_key
+from leercoach.widget import protocol
 
 logger = logging.getLogger(__name__)
 
-HANDOFF_PAYLOAD = "/handoff_contact"
+HANDOFF_PAYLOAD = protocol.HANDOFF_PAYLOAD
 # Longer than any contact the store accepts (leercoach.handoff.contact checks the rest).
-_METADATA_MAX_CHARS = 400
+_METADATA_MAX_CHARS = protocol.HANDOFF_METADATA_MAX_CHARS
 JSON = "application/json"
 
 
@@ -49,7 +50,7 @@ def handoff_metadata(text: Any, metadata: Any) -> Dict[str, Any]:
 class RestInput(RasaRestInput):
     @classmethod
     def name(cls) -> str:
-        return "rest"
+        return protocol.WIDGET_CHANNEL
 
     @classmethod
     def from_credentials(cls, credentials: Dict[str, Any]) -> RestInput:

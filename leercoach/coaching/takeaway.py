@@ -14,8 +14,8 @@ from typing import Any, Dict, List, Mapping, Optional
 from leercoach.coaching.data import text
 from leercoach.coaching.plan import plan_text
 from leercoach.coaching.steps import who_line
+from leercoach.widget.protocol import PAYLOAD_KEY, PLAN
 
-PAYLOAD_KEY = "leercoach"  # a channel that does not know it can drop this custom message
 CALENDAR_FILE = "ontwikkelplan.ics"
 REMINDER_BEFORE = timedelta(hours=15)  # all-day event at 00:00: the reminder is at 09:00 the day before
 LINE_LIMIT = 75  # octets per line before folding (RFC 5545, 3.1)
@@ -104,7 +104,7 @@ def widget_payload(plan: Mapping[str, Any], now: Optional[datetime] = None) -> D
     plain = plan_text(plan)
     return {
         PAYLOAD_KEY: {
-            "type": "plan",
+            "type": PLAN,
             "version": 1,
             "text": plain,
             "calendar": {"filename": CALENDAR_FILE, "content": plan_calendar(plan, now)},

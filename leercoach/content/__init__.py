@@ -1,7 +1,7 @@
 """Leercoach's texts as data: answers, short UI messages, conversation texts, the privacy notice.
 
-The Dutch texts live in ``answers.yml``, ``privacy.yml`` and ``handoff.yml`` so HR can change them without a
-developer; this module only reads them and fills in their named ``{placeholders}``.
+The Dutch texts live in ``answers.yml``, ``privacy.yml``, ``handoff.yml`` and ``widget.yml`` so HR can change
+them without a developer; this module only reads them and fills in their named ``{placeholders}``.
 ``signals.yml`` holds the words that steer an answer (who is asking, English, off-topic).
 """
 
@@ -19,6 +19,7 @@ ANSWERS_FILE = CONTENT_DIR / "answers.yml"
 PRIVACY_FILE = CONTENT_DIR / "privacy.yml"
 SIGNALS_FILE = CONTENT_DIR / "signals.yml"
 HANDOFF_FILE = CONTENT_DIR / "handoff.yml"
+WIDGET_FILE = CONTENT_DIR / "widget.yml"
 
 
 def _read_sections(path: Path, *sections: str) -> Dict[str, Any]:
@@ -127,6 +128,13 @@ def handoff_text(name: str, **values: Any) -> str:
 def handoff_form_texts(**values: Any) -> Dict[str, str]:
     """Every label of the widget's contact form, filled."""
     return {name: handoff_text(f"form.{name}", **values) for name in _load_handoff()["form"]}
+
+
+@lru_cache(maxsize=1)
+def widget_texts() -> Dict[str, str]:
+    """The widget's labels from ``widget.yml`` (the plan tools), by the widget's string names."""
+    texts = _read_sections(WIDGET_FILE, "widget")["widget"]
+    return {name: " ".join(str(text).split()) for name, text in texts.items()}
 
 
 def pii_notice(kinds: Sequence[str]) -> str:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
 import re
 import statistics
 import sys
@@ -25,6 +24,7 @@ from typing import Iterator, List, Optional, Sequence, Tuple
 
 import yaml
 
+from leercoach import settings
 from leercoach.privacy import redaction
 from leercoach.settings import DEFAULT_STAFF_NUMBER_PATTERN, PROJECT_ROOT
 
@@ -95,20 +95,16 @@ def load_corpus(path: Path = CORPUS) -> Corpus:
 @contextlib.contextmanager
 def corpus_settings(corpus: Corpus) -> Iterator[None]:
     """The settings the corpus is labelled for: its departments, the default staff numbers."""
-    names = ("LEERCOACH_DEPARTMENTS", "LEERCOACH_STAFF_NUMBER_PATTERN")
-    saved = {name: os.environ.get(name) for name in names}
-    os.environ["LEERCOACH_DEPARTMENTS"] = corpus.departments
-    os.environ["LEERCOACH_STAFF_NUMBER_PATTERN"] = DEFAULT_STAFF_NUMBER_PATTERN
-    redaction._Configured.reset()
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    values = {
+        "LEERCOACH_DEPARTMENTS": corpus.departments,
+        "LEERCOACH_STAFF_NUMBER_PATTERN": DEFAULT_STAFF_NUMBER_PATTERN,
+    }
+    with settings.overridden(values):
         redaction._Configured.reset()
+        try:
+            yield
+        finally:
+            redaction._Configured.reset()
 
 
 def occurs(string: str, text: str) -> bool:

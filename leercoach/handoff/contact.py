@@ -13,10 +13,11 @@ from typing import Any, Optional
 
 from leercoach.handoff.store import CONTACT_MAX_CHARS
 from leercoach.privacy.redaction import redact
+from leercoach.widget import protocol
 
 # The metadata keys the widget sends with the payload /handoff_contact (and nothing else).
-METADATA_CONTACT = "handoff_contact"
-METADATA_CONSENT = "handoff_consent"
+METADATA_CONTACT = protocol.HANDOFF_CONTACT_KEY
+METADATA_CONSENT = protocol.HANDOFF_CONSENT_KEY
 CONTACT_MIN_CHARS = 5
 # Letters (any script), digits, spaces and what e-mail addresses, phone numbers and names use.
 _ALLOWED = re.compile(r"^[\w .,@+\-()'/:]+$")

@@ -11,14 +11,12 @@ server does not load Django for one insert.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from functools import lru_cache
 from pathlib import Path
 
 import sqlalchemy as sa
 
 from leercoach import settings
-from leercoach.settings import PROJECT_ROOT
 
 TABLE = "review_handoffrequest"
 CHANNEL_MAX_CHARS = 40
@@ -43,12 +41,12 @@ class HandoffStoreError(RuntimeError):
 
 
 def state_dir() -> Path:
-    return Path(os.environ.get("LEERCOACH_REVIEW_STATE_DIR", PROJECT_ROOT / ".leercoach"))
+    return settings.state_dir()
 
 
 def database_url() -> str:
     """The review app's database, as its settings find it."""
-    configured = os.environ.get("LEERCOACH_REVIEW_DATABASE_URL", "").strip()
+    configured = settings.review_database_url()
     if configured:
         if not configured.startswith("postgres"):
             raise ValueError("LEERCOACH_REVIEW_DATABASE_URL moet een postgresql://-adres zijn")

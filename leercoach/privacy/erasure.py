@@ -9,15 +9,16 @@ import sqlalchemy as sa
 
 from leercoach.privacy import audit
 from leercoach.privacy.store import events
+from leercoach.widget import protocol
 
 logger = logging.getLogger(__name__)
 
 # Leercoach's own custom payloads name what they are under this key (the widget reads it too).
-PAYLOAD_KEY = "leercoach"
+PAYLOAD_KEY = protocol.PAYLOAD_KEY
 # The erase action's reply carries {PAYLOAD_KEY: ERASED_MARK}; the tracker store and the widget
 # both act on exactly that (delete everything; start a new conversation id), never on the word
 # appearing somewhere else in a payload (an export of a conversation that mentions it).
-ERASED_MARK = "conversation_erased"
+ERASED_MARK = protocol.CONVERSATION_ERASED
 
 
 def erasure_payload() -> dict:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
-from typing import Iterable, Iterator, List, Optional, Sequence
+from typing import Iterable, Iterator, Optional, Sequence
 
 # Kinds, which are also the token names: [NAAM], [E-MAIL], ...
 NAAM = "NAAM"
@@ -54,15 +54,6 @@ def emails(text: str) -> Iterator[Finding]:
 _PHONE_CANDIDATE = re.compile(r"(?<![\w+@./-])(?:\+|00)?\(?\d[\d ().\-/\u00a0]{5,24}\d(?![\w@])")
 _DATE_SHAPE = re.compile(r"\(?\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}")
 _SERVICE_PREFIXES = ("0800", "0900", "0906", "0909")
-
-
-def _digit_ends(candidate: str) -> List[int]:
-    """For each digit, its offset + 1 when it closes a group (the next character is no digit)."""
-    ends = []
-    for index, char in enumerate(candidate):
-        if char.isdigit() and (index + 1 == len(candidate) or not candidate[index + 1].isdigit()):
-            ends.append(index + 1)
-    return ends
 
 
 def _end_after_digits(candidate: str, needed: Sequence[int], skip: int = 0) -> Optional[int]:

@@ -16,9 +16,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
+from leercoach import settings
 from leercoach.settings import PROJECT_ROOT
 
-KEY_VARIABLE = "LEERCOACH_PSEUDONYM_KEY"
+KEY_VARIABLE = settings.PSEUDONYM_KEY_VARIABLE
 # Written by `make run` on its first start, so a first run needs no set-up (git-ignored).
 LOCAL_KEY_FILE = PROJECT_ROOT / ".leercoach" / "pseudonym.key"
 MIN_KEY_LENGTH = 32
@@ -30,7 +31,7 @@ class MissingKeyError(RuntimeError):
 
 def require_configured_key() -> str:
     """The key from ``LEERCOACH_PSEUDONYM_KEY``; production start-up calls this and stops without it."""
-    key = os.environ.get(KEY_VARIABLE, "").strip()
+    key = settings.pseudonym_key()
     if not key:
         raise MissingKeyError(
             f"{KEY_VARIABLE} is niet gezet. Zonder deze sleutel kan Leercoach geen schuilnamen maken "
@@ -53,7 +54,7 @@ def ensure_local_key(path: Path = LOCAL_KEY_FILE) -> Path:
 
 @lru_cache(maxsize=1)
 def _key() -> bytes:
-    if os.environ.get(KEY_VARIABLE, "").strip():
+    if settings.pseudonym_key():
         return require_configured_key().encode()
     if LOCAL_KEY_FILE.exists():
         return LOCAL_KEY_FILE.read_text(encoding="utf-8").strip().encode()

@@ -8,12 +8,12 @@ a first run, PostgreSQL (``LEERCOACH_TRACKER_STORE_URL``) in production.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Iterator, List, Optional
 
 import sqlalchemy as sa
 
+from leercoach import settings
 from leercoach.privacy.files import private_sqlite
 from leercoach.settings import PROJECT_ROOT
 
@@ -41,7 +41,7 @@ class StoreConfigError(RuntimeError):
 
 
 def endpoints_file() -> Path:
-    return Path(os.environ.get("LEERCOACH_ENDPOINTS") or DEFAULT_ENDPOINTS)
+    return settings.endpoints_file()
 
 
 def database_url(endpoints: Optional[Path] = None):

@@ -7,7 +7,6 @@ clarification, coaching step, feedback) always matches what the transcript shows
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from dataclasses import dataclass, field
 from typing import List, Optional, Tuple
@@ -233,7 +232,3 @@ def turns(stored_events: List[dict]) -> List[Turn]:
             if step:
                 result.append(Turn("coaching", at=event.get("timestamp", 0.0), coaching=step))
     return result
-
-
-def as_json(value) -> str:
-    return json.dumps(value, ensure_ascii=False)

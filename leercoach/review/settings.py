@@ -10,23 +10,19 @@ Rasa reads (LEERCOACH_ENDPOINTS).
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from leercoach import settings as leercoach_settings
 from leercoach.review import state
-from leercoach.settings import PROJECT_ROOT
 
-STATE_DIR = Path(os.environ.get("LEERCOACH_REVIEW_STATE_DIR", PROJECT_ROOT / ".leercoach"))
-APP_DIR = Path(__file__).resolve().parent
+STATE_DIR = leercoach_settings.state_dir()
 
 
 def _secret_key() -> str:
     """The configured key, or the one generated for this installation (leercoach.review.state
     makes it when a process starts; settings only read). Empty when no process made it: Django
     then refuses whatever needs a key."""
-    configured = os.environ.get("LEERCOACH_REVIEW_SECRET_KEY", "").strip()
+    configured = leercoach_settings.review_secret_key()
     if configured:
         return configured
     key_file = STATE_DIR / state.SECRET_KEY_FILE
@@ -53,10 +49,10 @@ def _database(url: str) -> dict:
 
 
 SECRET_KEY = _secret_key()
-DEBUG = os.environ.get("LEERCOACH_REVIEW_DEBUG") == "1"
-ALLOWED_HOSTS = os.environ.get("LEERCOACH_REVIEW_ALLOWED_HOSTS", "localhost 127.0.0.1 testserver").split()
-CSRF_TRUSTED_ORIGINS = os.environ.get("LEERCOACH_REVIEW_TRUSTED_ORIGINS", "").split()
-if os.environ.get("LEERCOACH_REVIEW_PROXY_SSL_HEADER") == "1":
+DEBUG = leercoach_settings.review_debug()
+ALLOWED_HOSTS = leercoach_settings.review_allowed_hosts()
+CSRF_TRUSTED_ORIGINS = leercoach_settings.review_trusted_origins()
+if leercoach_settings.review_proxy_ssl_header():
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 INSTALLED_APPS = [
@@ -101,7 +97,7 @@ TEMPLATES = [
     }
 ]
 
-DATABASES = {"default": _database(os.environ.get("LEERCOACH_REVIEW_DATABASE_URL", "").strip())}
+DATABASES = {"default": _database(leercoach_settings.review_database_url())}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "review.User"
@@ -125,7 +121,7 @@ LOGOUT_REDIRECT_URL = "review:login"
 # lock out all of HR; not the name alone, or anyone could lock out a colleague. The address is the
 # client's from X-Forwarded-For only when the proxy is named in LEERCOACH_REVIEW_TRUSTED_PROXIES.
 AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = float(os.environ.get("LEERCOACH_REVIEW_LOCKOUT_HOURS", "1"))
+AXES_COOLOFF_TIME = leercoach_settings.review_lockout_hours()
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "leercoach.review.client_ip.client_ip"
 REVIEW_TRUSTED_PROXIES = leercoach_settings.review_trusted_proxies()
@@ -135,7 +131,7 @@ AXES_VERBOSE = False
 
 # Sessions live on the server; the cookie only carries the key. Idle for 30 minutes → log in again.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-SESSION_COOKIE_AGE = int(os.environ.get("LEERCOACH_REVIEW_SESSION_MINUTES", "30")) * 60
+SESSION_COOKIE_AGE = leercoach_settings.review_session_minutes() * 60
 # The idle timer restarts at most every few minutes (leercoach.review.middleware), not with a
 # database write on every request.
 SESSION_REFRESH_SECONDS = 120

@@ -11,6 +11,7 @@ import os
 import secrets
 from pathlib import Path
 
+from leercoach import settings
 from leercoach.handoff import store as handoff_store
 from leercoach.privacy.files import private_file
 
@@ -23,7 +24,7 @@ def prepare() -> None:
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     if handoff_store.database_url().startswith("sqlite"):
         private_file(folder / SQLITE_FILE)  # pseudonyms, notes and search text
-    if not os.environ.get("LEERCOACH_REVIEW_SECRET_KEY", "").strip():
+    if not settings.review_secret_key():
         _ensure_secret_key(folder / SECRET_KEY_FILE)
 
 

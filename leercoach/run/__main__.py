@@ -13,12 +13,11 @@ the widget: LEERCOACH_ALLOWED_ORIGINS (space separated; default the demo page).
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
+from leercoach import settings
 from leercoach.privacy.pseudonym import ensure_local_key
 from leercoach.run import daily_purge
 from leercoach.run.cluster import cluster, cluster_stop
@@ -33,19 +32,21 @@ from leercoach.run.servers import (
     ignore_stop_signals,
     on_stop_signals,
     python_module,
+    rasa_run_command,
     say,
 )
 from leercoach.settings import PROJECT_ROOT
 
 # Another endpoints file (e.g. endpoints.production.yml, or a test's own) via LEERCOACH_ENDPOINTS.
-ENDPOINTS = Path(os.environ.get("LEERCOACH_ENDPOINTS", PROJECT_ROOT / "endpoints.yml"))
+ENDPOINTS = settings.endpoints_file()
 
 
-def _port(variable: str, default: int) -> int:
-    raw = os.environ.get(variable, str(default))
-    if not raw.isdigit():
-        raise LaunchError(f"{variable}={raw!r} is geen poortnummer.")
-    return int(raw)
+def _setting(read):
+    """A setting's value; a bad one stops the start with its one-line message."""
+    try:
+        return read()
+    except ValueError as problem:
+        raise LaunchError(str(problem)) from None
 
 
 def _workers() -> int:
@@ -53,10 +54,7 @@ def _workers() -> int:
     two-core machine nearly double what one server handles. More than one needs a lock store
     that works across processes (endpoints.yml: leercoach.run.lock_store.SQLiteLockStore);
     Rasa itself falls back to one worker with its in-memory lock store."""
-    raw = os.environ.get("LEERCOACH_RASA_WORKERS", "2")
-    if not raw.isdigit() or int(raw) < 1:
-        raise LaunchError(f"LEERCOACH_RASA_WORKERS={raw!r} is geen aantal (1 of meer).")
-    return int(raw)
+    return _setting(settings.rasa_workers)
 
 
 def _interrupt(signum, frame):
@@ -69,7 +67,7 @@ def _interrupt(signum, frame):
 def prepare_privacy() -> None:
     """A first run needs no set-up: a local pseudonym key (unless LEERCOACH_PSEUDONYM_KEY is
     set), and conversations past the retention period go before anything starts."""
-    if not os.environ.get("LEERCOACH_PSEUDONYM_KEY"):
+    if not settings.pseudonym_key():
         ensure_local_key()
     try:
         print(daily_purge.purge_once(ENDPOINTS))
@@ -83,16 +81,16 @@ def start_action_server(servers: Servers) -> int:
     ensure_action_secret()  # before anything starts: the Rasa server inherits it too
     # The action server reads the same store for "download mijn gesprek".
     server = servers.start(
-        "actieserver", action_server_command(port), extra_env={"LEERCOACH_ENDPOINTS": str(ENDPOINTS)}
+        "actieserver", action_server_command(port), extra_env=settings.endpoints_environment(ENDPOINTS)
     )
     servers.wait_until_up(server, f"http://127.0.0.1:{port}/health", timeout=120)
     return port
 
 
 def serve() -> None:
-    rasa_port = _port("LEERCOACH_RASA_PORT", 5005)
-    widget_port = _port("LEERCOACH_WIDGET_PORT", 8080)
-    review_port = _port("LEERCOACH_REVIEW_PORT", 8090)
+    rasa_port = _setting(settings.rasa_port)
+    widget_port = _setting(settings.widget_port)
+    review_port = _setting(settings.review_port)
     for port, what in (
         (review_port, "HR-review; kies een andere met LEERCOACH_REVIEW_PORT"),
         (rasa_port, "Rasa-server; kies een andere met LEERCOACH_RASA_PORT"),
@@ -102,9 +100,7 @@ def serve() -> None:
         ensure_port_free(port, what)
     model = ensure_model()
     workers = _workers()
-    origins = os.environ.get(
-        "LEERCOACH_ALLOWED_ORIGINS", f"http://localhost:{widget_port} http://127.0.0.1:{widget_port}"
-    ).split()
+    origins = settings.allowed_origins(f"http://localhost:{widget_port} http://127.0.0.1:{widget_port}")
 
     prepare_privacy()
     servers = Servers()
@@ -113,20 +109,7 @@ def serve() -> None:
         start_action_server(servers)
         rasa = servers.start(
             "Rasa-server",
-            python_module(
-                "rasa",
-                "run",
-                "--model",
-                str(model),
-                "--endpoints",
-                str(ENDPOINTS),
-                "--credentials",
-                str(PROJECT_ROOT / "credentials.yml"),
-                "--port",
-                str(rasa_port),
-                "--cors",
-                *origins,
-            ),
+            rasa_run_command(model, ENDPOINTS, rasa_port, cors=origins),
             extra_env={"SANIC_WORKERS": str(workers)},
         )
         servers.wait_until_up(rasa, f"http://127.0.0.1:{rasa_port}/", timeout=300)

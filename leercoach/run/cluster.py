@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 from leercoach import content
+from leercoach import settings as leercoach_settings
 from leercoach.run import daily_purge
 from leercoach.run.model import LaunchError, ensure_model
 from leercoach.run.servers import (
@@ -30,14 +31,14 @@ from leercoach.run.servers import (
     action_server_command,
     ensure_action_secret,
     ensure_port_free,
-    python_module,
+    rasa_run_command,
     say,
     stop_groups,
 )
 from leercoach.settings import PROJECT_ROOT, max_message_chars
 
 # Pid files, logs and the nginx configuration (another folder for a second cluster, e.g. a test's).
-CLUSTER_DIR = Path(os.environ.get("LEERCOACH_CLUSTER_DIR", PROJECT_ROOT / ".leercoach" / "cluster"))
+CLUSTER_DIR = leercoach_settings.cluster_dir()
 NGINX_TEMPLATE = PROJECT_ROOT / "deploy" / "nginx" / "leercoach.conf.template"
 ENDPOINTS = PROJECT_ROOT / "endpoints.production.yml"
 LAUNCHER_PID = "launcher.pid"
@@ -102,17 +103,7 @@ class ClusterSettings:
 
 def require_pseudonym_key() -> None:
     """Production never falls back to the local key `make run` writes: refuse to start."""
-    try:
-        from leercoach.privacy.pseudonym import require_configured_key
-    except ImportError:  # until the privacy package (issue 8) is merged: the same check here
-
-        def require_configured_key() -> None:
-            if not os.environ.get("LEERCOACH_PSEUDONYM_KEY", "").strip():
-                raise RuntimeError(
-                    "LEERCOACH_PSEUDONYM_KEY is niet gezet. Zonder deze sleutel kan Leercoach geen "
-                    "schuilnamen maken voor gebruikers-id's. Maak er een met: "
-                    "python -c 'import secrets; print(secrets.token_hex(32))'"
-                )
+    from leercoach.privacy.pseudonym import require_configured_key
 
     try:
         require_configured_key()
@@ -233,23 +224,11 @@ class Cluster:
             for i, port in enumerate(self.action_ports, 1)
         ]
         rasa_env = self.settings.rasa_environment(self.actions_port)
-        origins = os.environ.get("LEERCOACH_ALLOWED_ORIGINS", "").split()
+        origins = leercoach_settings.allowed_origins()
         rasa_servers = [
             self._start(
                 f"rasa-{i}",
-                python_module(
-                    "rasa",
-                    "run",
-                    "--model",
-                    str(self.model),
-                    "--endpoints",
-                    str(ENDPOINTS),
-                    "--credentials",
-                    str(PROJECT_ROOT / "credentials.yml"),
-                    "--port",
-                    str(port),
-                    *(["--cors", *origins] if origins else []),
-                ),
+                rasa_run_command(self.model, ENDPOINTS, port, cors=origins),
                 f"http://127.0.0.1:{port}/",
                 env=rasa_env,
             )
@@ -357,7 +336,9 @@ def cluster() -> None:
     (CLUSTER_DIR / LAUNCHER_PID).write_text(f"{os.getpid()}\n")
     running = Cluster(settings, model)
     # Every server, and the retention purge here, reads endpoints.production.yml with these values.
-    os.environ.update(settings.rasa_environment(running.actions_port), LEERCOACH_ENDPOINTS=str(ENDPOINTS))
+    os.environ.update(
+        settings.rasa_environment(running.actions_port), **leercoach_settings.endpoints_environment(ENDPOINTS)
+    )
     say(daily_purge.purge_once(ENDPOINTS))
     purger = daily_purge.DailyPurge(ENDPOINTS)
     try:

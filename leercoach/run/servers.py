@@ -16,7 +16,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List, Optional, Tuple
+from typing import List, Optional, Sequence, Tuple
 from urllib.parse import urlparse
 
 import yaml
@@ -25,8 +25,7 @@ from leercoach import settings
 from leercoach.run.model import LaunchError
 from leercoach.settings import PROJECT_ROOT
 
-# The servers' logs (LEERCOACH_LOG_DIR to put them elsewhere, e.g. a test's own folder).
-LOG_DIR = Path(os.environ.get("LEERCOACH_LOG_DIR") or PROJECT_ROOT / ".leercoach" / "logs")
+LOG_DIR = settings.log_dir()
 CREDENTIALS = PROJECT_ROOT / "credentials.yml"
 
 
@@ -187,6 +186,36 @@ def python_module(*args: str) -> List[str]:
     return [sys.executable, "-m", *args]
 
 
+def rasa_run_command(
+    model: Path,
+    endpoints: Path,
+    port: int,
+    *,
+    credentials: Optional[Path] = CREDENTIALS,
+    interface: Optional[str] = None,
+    cors: Sequence[str] = (),
+    module: str = "rasa",
+    extra: Sequence[str] = (),
+) -> List[str]:
+    """The one `rasa run` command line (make run, make cluster, bench, profile, the tests):
+    ``module`` another entry point with Rasa's arguments (benchmarks.timed_rasa), ``credentials``
+    None for a bot without the project's channels (the stock bot of the bench)."""
+    return python_module(
+        module,
+        "run",
+        "--model",
+        str(model),
+        "--endpoints",
+        str(endpoints),
+        *(["--credentials", str(credentials)] if credentials else []),
+        *(["--interface", interface] if interface else []),
+        "--port",
+        str(port),
+        *(["--cors", *cors] if cors else []),
+        *extra,
+    )
+
+
 def ensure_action_secret() -> None:
     """The launcher starts both the Rasa servers and the action servers, so it gives them their
     shared secret: LEERCOACH_ACTION_SECRET when set (checked), else a fresh one for this start,
@@ -197,7 +226,7 @@ def ensure_action_secret() -> None:
         except ValueError as problem:
             raise LaunchError(str(problem)) from None
     else:
-        os.environ["LEERCOACH_ACTION_SECRET"] = secrets.token_urlsafe(32)
+        settings.use_action_secret(secrets.token_urlsafe(32))
 
 
 def action_server_command(port: int, host: str = "127.0.0.1") -> List[str]:

@@ -4,7 +4,9 @@
 
 Routes: ``/`` the demo intranet page with the widget on it, ``/privacy`` the full privacy
 notice, ``/widget/leercoach-widget.js`` and ``/widget/leercoach-widget.css`` the widget itself
-(any intranet page can embed it from here with one script tag). Nothing else is served: the
+(any intranet page can embed it from here with one script tag). The script is served with the
+protocol (leercoach.widget.protocol) and its default texts from the content files written in,
+so it holds no copy of either. Nothing else is served: the
 routes map to fixed files, so no path in a request can reach another file.
 
 The Dutch texts come from the content files (``leercoach.content``); the page templates in
@@ -32,8 +34,9 @@ WIDGET_DIR = Path(__file__).resolve().parent
 STATIC_DIR = WIDGET_DIR / "static"
 DEMO_DIR = WIDGET_DIR / "demo"
 
+SCRIPT_PATH = "/widget/leercoach-widget.js"
+SCRIPT_FILE = STATIC_DIR / "leercoach-widget.js"
 STATIC_FILES: Dict[str, Tuple[Path, str]] = {
-    "/widget/leercoach-widget.js": (STATIC_DIR / "leercoach-widget.js", "text/javascript; charset=utf-8"),
     "/widget/leercoach-widget.css": (STATIC_DIR / "leercoach-widget.css", "text/css; charset=utf-8"),
     "/demo.css": (DEMO_DIR / "demo.css", "text/css; charset=utf-8"),
 }
@@ -58,6 +61,28 @@ def welcome_text() -> str:
     from leercoach import content
 
     return " ".join(content.answer("greet")["text"].split())
+
+
+def widget_defaults() -> dict:
+    """What the widget's script is served with (its ``SERVED``): the protocol it shares with the
+    server and its default texts from the content files. A page's data-lang-* still overrides them."""
+    from leercoach import content
+    from leercoach.widget.protocol import browser_protocol
+
+    strings = {**content.widget_texts(), "welcome": welcome_text(), "privacyText": privacy_texts().short}
+    return {"protocol": browser_protocol(), "strings": strings}
+
+
+SERVED_LINE = "  var SERVED = {};\n"
+
+
+def served_script(source: str, defaults: dict) -> str:
+    """The widget's script with ``defaults`` written into its SERVED line, safe inside a page
+    (no "</script>", no line separators)."""
+    if source.count(SERVED_LINE) != 1:
+        raise ValueError("leercoach-widget.js has no single 'var SERVED = {};' line to fill in")
+    literal = json.dumps(defaults, ensure_ascii=True).replace("<", "\\u003c")
+    return source.replace(SERVED_LINE, f"  var SERVED = {literal};\n")
 
 
 def starter_buttons() -> list:
@@ -105,6 +130,7 @@ class DemoSite:
         self.rasa_url = rasa_url.rstrip("/")
         self.rasa_origin = origin_of(self.rasa_url)
         texts = privacy_texts()
+        self.script_defaults = widget_defaults()
         attr = partial(html.escape, quote=True)
         self.pages: Dict[str, bytes] = {
             "/": self._render(
@@ -134,6 +160,9 @@ class DemoSite:
     def lookup(self, path: str) -> Optional[Tuple[bytes, str]]:
         if path in self.pages:
             return self.pages[path], "text/html; charset=utf-8"
+        if path == SCRIPT_PATH:  # read per request: edits show on reload
+            script = served_script(SCRIPT_FILE.read_text(encoding="utf-8"), self.script_defaults)
+            return script.encode("utf-8"), "text/javascript; charset=utf-8"
         if path in STATIC_FILES:
             file, content_type = STATIC_FILES[path]
             return file.read_bytes(), content_type  # read per request: edits show on reload

@@ -29,8 +29,16 @@
   var DEFAULT_COLOR = "#1f4e8c";
   var DEFAULT_COLOR_TEXT = "#ffffff";
 
-  // Every string a person sees; each can be replaced with a data-lang-<kebab-name> attribute,
-  // e.g. data-lang-new-conversation="Opnieuw beginnen".
+  // Filled in by the widget server (leercoach.widget.server) as it serves this file: the protocol
+  // (leercoach/widget/protocol.py: payload key and kinds, the hulpvraag form's keys and limits)
+  // and the default texts that live in the content files (welcome, privacy notice, plan tools).
+  var SERVED = {};
+  var PROTOCOL = SERVED.protocol || {};
+  var KINDS = PROTOCOL.kinds || {};
+  var HANDOFF = PROTOCOL.handoff || {};
+
+  // Every string a person sees (these and SERVED.strings); each can be replaced with a
+  // data-lang-<kebab-name> attribute, e.g. data-lang-new-conversation="Opnieuw beginnen".
   var DEFAULT_STRINGS = {
     launcher: "Vraag de Leercoach",
     subtitle: "Jouw hulp bij leren op het werk",
@@ -44,10 +52,7 @@
     send: "Verstuur",
     typing: "De Leercoach typt…",
     quickReplies: "Kies een antwoord",
-    welcome: "Hoi, welkom! Ik ben Leercoach. Stel je vraag over leren op je werk.",
     privacyTitle: "Over je privacy",
-    privacyText:
-      "Je gesprek wordt bewaard om de Leercoach te verbeteren. Deel geen namen of gevoelige gegevens.",
     privacyMore: "Meer over privacy",
     privacyOk: "Begrepen",
     newTab: "(opent in een nieuw tabblad)",
@@ -57,14 +62,7 @@
     retry: "Opnieuw proberen",
     busy: "Even geduld: de Leercoach is nog bezig met je vorige bericht.",
     download: "Download je gesprek",
-    // Under the plan (planTools) and before a new conversation (confirmNewConversation).
-    planTools: "Je plan bewaren",
-    planCalendar: "Zet in je agenda",
-    planPrint: "Print",
-    planCopy: "Kopieer",
-    planCopied: "Je plan staat op het klembord.",
-    planCopyFailed: "Kopiëren lukte niet. Selecteer de tekst van je plan en kopieer die zelf.",
-    planShare: "Deel met je leidinggevende",
+    // Before a new conversation (confirmNewConversation).
     newConversationQuestion: "Wil je een nieuw gesprek beginnen? Dit gesprek verdwijnt uit dit venster.",
     newConversationPlan:
       "Je plan gaat niet mee naar het nieuwe gesprek. Bewaar het eerst met de knoppen onder je plan: agenda, print of kopieer.",
@@ -330,14 +328,16 @@
   function readConfig(script) {
     var data = script.dataset;
     var strings = {};
-    Object.keys(DEFAULT_STRINGS).forEach(function (key) {
-      strings[key] = DEFAULT_STRINGS[key];
+    [DEFAULT_STRINGS, SERVED.strings || {}].forEach(function (defaults) {
+      Object.keys(defaults).forEach(function (key) {
+        strings[key] = defaults[key];
+      });
     });
     Object.keys(data).forEach(function (key) {
       // dataset turns data-lang-new-conversation into langNewConversation
       if (key.indexOf("lang") === 0 && key.length > 4) {
         var name = key.charAt(4).toLowerCase() + key.slice(5);
-        if (Object.prototype.hasOwnProperty.call(DEFAULT_STRINGS, name)) strings[name] = data[key];
+        if (Object.prototype.hasOwnProperty.call(strings, name)) strings[name] = data[key];
       }
     });
     if (data.privacyText) strings.privacyText = data.privacyText;
@@ -726,22 +726,23 @@
         replies.forEach(function (reply) {
           var custom = reply && reply.custom && typeof reply.custom === "object" ? reply.custom : null;
           if (custom) {
-            var mark = custom.leercoach && typeof custom.leercoach === "object" ? custom.leercoach : {};
-            if (mark.type === "plan") {
-              self.attachPlan(thisTurn, custom.leercoach);
+            var own = custom[PROTOCOL.payloadKey];
+            var mark = own && typeof own === "object" ? own : {};
+            if (mark.type === KINDS.plan) {
+              self.attachPlan(thisTurn, own);
               return;
             }
-            if (mark.type === "handoff_form") {
-              var form = readHandoff(custom.leercoach);
+            if (mark.type === KINDS.handoffForm) {
+              var form = readHandoff(own);
               var asking = thisTurn[thisTurn.length - 1];
               if (form && asking) asking.handoff = form;
               return;
             }
-            if (mark.type === "feedback_offer") {
+            if (mark.type === KINDS.feedbackOffer) {
               self.offerFeedback(thisTurn, thisTurnNodes);
               return;
             }
-            if (mark.type === "feedback_received" && rating) {
+            if (mark.type === KINDS.feedbackReceived && rating) {
               // The reply to the click is shown in place of the buttons, not as a message.
               var thanks = thisTurn[thisTurn.length - 1];
               if (thanks && thanks.text && !feedbackReply) {
@@ -755,8 +756,8 @@
               return;
             }
             // The server's privacy actions: the conversation is gone, or here is its export.
-            if (custom.leercoach === "conversation_erased") erased = true;
-            else if (custom.leercoach === "conversation_export" && typeof custom.content === "string") {
+            if (own === KINDS.conversationErased) erased = true;
+            else if (own === KINDS.conversationExport && typeof custom.content === "string") {
               var download = self.downloadNode(custom);
               self.log.appendChild(download);
               firstNew = firstNew || download;
@@ -1103,17 +1104,25 @@
       question: String(payload.question || ""),
       payload: payload.payload,
       cancelPayload: payload.cancel_payload,
-      maxChars: Math.min(Number(payload.max_chars) || 200, 400),
+      maxChars: Math.min(Number(payload.max_chars) || HANDOFF.contactMaxChars, HANDOFF.metadataMaxChars),
       texts: copy
     };
   }
 
   // A plausible e-mail address or phone number; the server checks again (leercoach/handoff).
   function plausibleContact(value, maxChars) {
-    if (value.length < 5 || value.length > maxChars || /[<>]/.test(value)) return false;
+    if (value.length < HANDOFF.contactMinChars || value.length > maxChars || /[<>]/.test(value)) return false;
     var email = /[^\s@]+@[^\s@]+\.[^\s@]{2,}/.test(value);
     var digits = (value.match(/\d/g) || []).length;
     return email || digits >= 8;
+  }
+
+  // The contact and the consent, under the two keys the REST channel lets through.
+  function handoffMetadata(contact) {
+    var metadata = {};
+    metadata[HANDOFF.contactKey] = contact;
+    metadata[HANDOFF.consentKey] = true;
+    return metadata;
   }
 
   var handoffCount = 0;
@@ -1177,7 +1186,7 @@
         payload: handoff.payload,
         text: t.sent,
         typed: false,
-        metadata: { handoff_contact: value, handoff_consent: true }
+        metadata: handoffMetadata(value)
       });
     });
     cancel.addEventListener("click", function () {

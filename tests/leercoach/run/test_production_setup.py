@@ -11,7 +11,7 @@ import pytest
 from leercoach import content
 from leercoach.privacy.pseudonym import pseudonym
 from leercoach.run.model import model_path
-from leercoach.run.servers import Servers
+from leercoach.run.servers import Servers, rasa_run_command
 from leercoach.settings import PROJECT_ROOT
 from tests.support import free_port, postgres_database, say
 
@@ -53,18 +53,9 @@ def two_rasa_servers(database):
             port = free_port()
             rasa = servers.start(
                 name,
-                [
-                    sys.executable,
-                    "-m",
-                    "rasa",
-                    "run",
-                    "--model",
-                    str(model_path()),
-                    "--endpoints",
-                    str(PROJECT_ROOT / "endpoints.production.yml"),
-                    "--port",
-                    str(port),
-                ],
+                rasa_run_command(
+                    model_path(), PROJECT_ROOT / "endpoints.production.yml", port, credentials=None
+                ),
                 extra_env=production_env,
             )
             servers.wait_until_up(rasa, f"http://127.0.0.1:{port}/", timeout=300)

@@ -1,14 +1,13 @@
-import os
 import signal
 import subprocess
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from leercoach import settings
 from leercoach.review.management import migrate_quietly
 from leercoach.settings import PROJECT_ROOT
 
-DEFAULT_PORT = 8090
 # The pages only read; this process folds new events into the summary (and drops conversations
 # that left the tracker store) this often while gunicorn serves them.
 SYNC_SECONDS = 5.0
@@ -19,17 +18,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, default=None)
-        parser.add_argument("--host", default=os.environ.get("LEERCOACH_REVIEW_HOST", "127.0.0.1"))
-        parser.add_argument(
-            "--workers", type=int, default=int(os.environ.get("LEERCOACH_REVIEW_WORKERS", "2"))
-        )
+        parser.add_argument("--host", default=settings.review_host())
+        parser.add_argument("--workers", type=int, default=settings.review_workers())
         parser.add_argument("--sync-seconds", type=float, default=SYNC_SECONDS)
 
     def handle(self, port, host, workers, sync_seconds, **options):
-        raw = os.environ.get("LEERCOACH_REVIEW_PORT", str(DEFAULT_PORT))
-        if port is None and not raw.isdigit():
-            raise CommandError(f"LEERCOACH_REVIEW_PORT={raw!r} is geen poortnummer.")
-        port = port or int(raw)
+        if port is None:
+            try:
+                port = settings.review_port()
+            except ValueError as problem:
+                raise CommandError(str(problem)) from None
         migrate_quietly()
         from leercoach.review import summary
 

@@ -7,6 +7,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from leercoach.answering import Reply, feedback
+from leercoach.dialogue import slots
 
 
 def asks_feedback(tracker: Tracker) -> bool:
@@ -28,9 +29,9 @@ def send(
         # so "de tweede" still works after "wie leest dit mee?".
         return []
     return [
-        SlotSet("last_list", reply.last_list),
-        SlotSet("last_topic", reply.last_topic),
-        SlotSet("more_shown", reply.more_shown),
+        SlotSet(slots.LAST_LIST, reply.last_list),
+        SlotSet(slots.LAST_TOPIC, reply.last_topic),
+        SlotSet(slots.MORE_SHOWN, reply.more_shown),
     ]
 
 

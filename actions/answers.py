@@ -15,6 +15,7 @@ from leercoach.answering.fallback import fresh_variant
 from leercoach.answering.language import is_english
 from leercoach.answering.terms import term_in
 from leercoach.content import message
+from leercoach.dialogue import slots
 
 
 def audience_buttons() -> List[dict]:
@@ -49,13 +50,13 @@ class ActionAnswerTopic(Action):
             return []
         say_english_first(dispatcher, tracker, then_help=False)
         said = audience_in(tracker.latest_message.get("text") or "")
-        audience = said or tracker.get_slot("audience")
-        events = [SlotSet("audience", said)] if said and said != tracker.get_slot("audience") else []
+        audience = said or tracker.get_slot(slots.AUDIENCE)
+        events = [SlotSet(slots.AUDIENCE, said)] if said and said != tracker.get_slot(slots.AUDIENCE) else []
         events += send(render_topic(key, audience), dispatcher, offer_feedback=asks_feedback(tracker))
-        if has_manager_version(key) and audience is None and not tracker.get_slot("audience_asked"):
+        if has_manager_version(key) and audience is None and not tracker.get_slot(slots.AUDIENCE_ASKED):
             # Asked once, and only where the answer differs for managers.
             dispatcher.utter_message(text=message("audience_question"), buttons=audience_buttons())
-            events.append(SlotSet("audience_asked", True))
+            events.append(SlotSet(slots.AUDIENCE_ASKED, True))
         return events
 
 

@@ -11,6 +11,7 @@ from leercoach import content
 from leercoach.answering import button, main_topic_buttons, render_topic
 from leercoach.answering.audience import EMPLOYEE, MANAGER, has_manager_version
 from leercoach.content import message
+from leercoach.dialogue import slots
 
 
 def manager_buttons() -> List[dict]:
@@ -23,7 +24,7 @@ def manager_buttons() -> List[dict]:
 
 
 def _as_manager() -> List[Dict[Text, Any]]:
-    return [SlotSet("audience", MANAGER), SlotSet("audience_asked", True)]
+    return [SlotSet(slots.AUDIENCE, MANAGER), SlotSet(slots.AUDIENCE_ASKED, True)]
 
 
 class ActionSetAudience(Action):
@@ -37,8 +38,8 @@ class ActionSetAudience(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         audience = MANAGER if tracker.get_intent_of_latest_message() == "i_am_manager" else EMPLOYEE
-        events = [SlotSet("audience", audience), SlotSet("audience_asked", True)]
-        last_topic = tracker.get_slot("last_topic")
+        events = [SlotSet(slots.AUDIENCE, audience), SlotSet(slots.AUDIENCE_ASKED, True)]
+        last_topic = tracker.get_slot(slots.LAST_TOPIC)
         if audience == MANAGER:
             dispatcher.utter_message(text=content.conversation("manager_noted"))
             if has_manager_version(last_topic):

@@ -17,6 +17,7 @@ from leercoach.answering import (
 )
 from leercoach.answering.references import list_position
 from leercoach.content import message
+from leercoach.dialogue import slots
 
 
 class ActionResolveReference(Action):
@@ -27,11 +28,11 @@ class ActionResolveReference(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         intent = tracker.get_intent_of_latest_message()
-        last_list: Optional[str] = tracker.get_slot("last_list")
-        last_topic: Optional[str] = tracker.get_slot("last_topic")
+        last_list: Optional[str] = tracker.get_slot(slots.LAST_LIST)
+        last_topic: Optional[str] = tracker.get_slot(slots.LAST_TOPIC)
 
         if intent == "tell_more" and has_more(last_topic):
-            if tracker.get_slot("more_shown") == last_topic:
+            if tracker.get_slot(slots.MORE_SHOWN) == last_topic:
                 # "Vertel meer" again: say there is no more instead of repeating the paragraph.
                 return send(render_no_more(last_topic), dispatcher)
             return send(render_more(last_topic), dispatcher, offer_feedback=asks_feedback(tracker))
@@ -53,7 +54,7 @@ class ActionResolveReference(Action):
             dispatcher.utter_message(text=text, buttons=render_topic(overview).messages[0]["buttons"])
             return []
         return send(
-            render_topic(items[position - 1], tracker.get_slot("audience")),
+            render_topic(items[position - 1], tracker.get_slot(slots.AUDIENCE)),
             dispatcher,
             offer_feedback=asks_feedback(tracker),
         )

@@ -24,11 +24,14 @@ import logging
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions._direct import refused_where_others_read
+from actions._forms import leave_form
 from leercoach import content, settings
+from leercoach.coaching.flow import CoachingState
+from leercoach.dialogue import slots
 from leercoach.handoff import contact as contact_rules
 from leercoach.handoff import store
 from leercoach.privacy.redaction import redact
@@ -37,11 +40,11 @@ from leercoach.widget import protocol
 logger = logging.getLogger(__name__)
 
 FORM = "handoff_form"
-OFFERED = "handoff_offered"
-QUESTION = "handoff_question"
-CONTACT = "handoff_contact"
-CANCELLED = "handoff_cancelled"
-SENT = "handoff_sent"
+OFFERED = slots.HANDOFF_OFFERED
+QUESTION = slots.HANDOFF_QUESTION
+CONTACT = slots.HANDOFF_CONTACT
+CANCELLED = slots.HANDOFF_CANCELLED
+SENT = slots.HANDOFF_SENT
 CONTACT_GIVEN = "gegeven"  # the value of the slot: never the contact itself
 # Channels whose client shows the contact form (the intranet widget).
 FORM_CHANNELS = {protocol.WIDGET_CHANNEL}
@@ -70,15 +73,8 @@ def _channel(tracker: Tracker) -> str:
     return tracker.get_latest_input_channel() or _latest_user_event(tracker).get("input_channel") or ""
 
 
-def _pause_coaching(tracker: Tracker) -> List[EventType]:
-    """The coaching questions wait (their answers stay), as for any interruption."""
-    if tracker.active_loop.get("name") not in (None, FORM):
-        return [ActiveLoop(None), SlotSet("requested_slot", None)]
-    return []
-
-
 def _coaching_waits(tracker: Tracker) -> bool:
-    return tracker.get_slot("coaching_phase") in ("questions", "routes")
+    return CoachingState.from_slots(tracker.slots).in_progress
 
 
 def _closing(tracker: Tracker, text: str) -> str:
@@ -137,7 +133,7 @@ class ActionHandoffOffer(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        events = _pause_coaching(tracker)
+        events = leave_form(tracker, unless=FORM)  # the coaching questions wait, as for any interruption
         if refused_where_others_read(dispatcher, tracker):
             return events + [SlotSet(OFFERED, False)]
         if _channel(tracker) not in FORM_CHANNELS:
@@ -223,7 +219,7 @@ class ValidateHandoffForm(FormValidationAction):
         return [] if tracker.get_slot(CANCELLED) else domain_slots
 
     def _asked(self, tracker: Tracker, slot: str) -> bool:
-        return tracker.active_loop.get("name") == FORM and tracker.get_slot("requested_slot") == slot
+        return tracker.active_loop.get("name") == FORM and tracker.get_slot(slots.REQUESTED) == slot
 
     async def extract_handoff_question(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
         if not self._asked(tracker, QUESTION):

@@ -5,10 +5,11 @@ from functools import lru_cache
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions._direct import refused_where_others_read
+from actions._forms import leave_form
+from leercoach.coaching.flow import CoachingState
 from leercoach.content import privacy_message
 from leercoach.privacy import audit
 from leercoach.privacy.erasure import PAYLOAD_KEY, erasure_payload
@@ -24,10 +25,6 @@ EXPORT_MARK = protocol.CONVERSATION_EXPORT
 @lru_cache(maxsize=1)
 def _store():
     return engine_from_endpoints()
-
-
-def _pause_coaching(tracker: Tracker) -> List[Dict[Text, Any]]:
-    return [ActiveLoop(None), SlotSet("requested_slot", None)] if tracker.active_loop.get("name") else []
 
 
 class ActionAskErasure(Action):
@@ -46,7 +43,7 @@ class ActionAskErasure(Action):
                 {"title": privacy_message("erasure", "confirm_no"), "payload": "/deny"},
             ],
         )
-        return _pause_coaching(tracker)
+        return leave_form(tracker)
 
 
 class ActionEraseConversation(Action):
@@ -72,7 +69,7 @@ class ActionCancelErasure(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        paused = tracker.get_slot("coaching_phase") in ("questions", "routes")
+        paused = CoachingState.from_slots(tracker.slots).in_progress
         dispatcher.utter_message(
             text=privacy_message("erasure", "cancelled_resume" if paused else "cancelled")
         )

@@ -11,6 +11,7 @@ import re
 from typing import Dict, List, Optional
 
 from leercoach.coaching.data import load
+from leercoach.dialogue import slots
 
 NEGATIONS = ("niet", "geen", "not", "no")
 NUMBER_WORDS = {
@@ -181,7 +182,7 @@ def is_interruption(slot: str, intent: Optional[str], confidence: float, text: s
     kind = interrupting_intents().get(intent or "")
     if kind is None or confidence < float(load("texts")["interruptions"]["confidence"]):
         return False
-    if slot == "coaching_goal":
+    if slot == slots.COACHING_GOAL:
         settings = load("texts")["interruptions"]
         if intent in (settings.get("goal_statements") or []):
             return False  # "ik wil beter leren presenteren" answers the goal question

@@ -56,6 +56,19 @@ def payload(choice: str, route: str) -> str:
     return "/route_feedback" + json.dumps({"route_choice": choice, "route": route}, separators=(",", ":"))
 
 
+def payload_choice(button_payload: str) -> Optional[str]:
+    """The route choice a button made by :func:`payload` carries; None for any other payload."""
+    intent, brace, entities = str(button_payload or "").partition("{")
+    if intent != "/route_feedback" or not brace:
+        return None
+    try:
+        values = json.loads(brace + entities)
+    except ValueError:
+        return None
+    choice = values.get("route_choice") if isinstance(values, dict) else None
+    return choice if isinstance(choice, str) else None
+
+
 def route_buttons(route: str, with_more: bool = True) -> List[Dict[str, str]]:
     labels = load("texts")["buttons"]
     choices = ["fit", "not_fit"] + (["more"] if with_more else []) + ["skip", "all"]

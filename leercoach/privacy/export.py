@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import List, Optional, Sequence
 
 from leercoach import content, settings
+from leercoach.dialogue import slots
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ def _turn(event: dict) -> Optional[Turn]:
 def build_export(code: str, events: Sequence[dict]) -> ConversationExport:
     turns = [turn for turn in map(_turn, events) if turn is not None]
     has_plan = any(
-        e.get("event") == "slot" and e.get("name") == "coaching_plan" and e.get("value") for e in events
+        e.get("event") == "slot" and e.get("name") == slots.COACHING_PLAN and e.get("value") for e in events
     )
     return ConversationExport(code, turns, has_plan)
 

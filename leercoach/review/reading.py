@@ -13,16 +13,18 @@ from typing import List, Optional, Tuple
 
 from leercoach import catalogue, settings
 from leercoach.answering.fallback import clarification_candidates
+from leercoach.coaching.flow import Phase
+from leercoach.dialogue import slots
 
 FALLBACK_INTENT = "nlu_fallback"
 FALLBACK_ACTION = "action_fallback"
 FEEDBACK_INTENT = "answer_feedback"
 FEEDBACK_VALUES = ("up", "down")
 PHASE_SLOT, CHOSEN_SLOT, PLAN_SLOT, TOPIC_SLOT = (
-    "coaching_phase",
-    "routes_chosen",
-    "coaching_plan",
-    "last_topic",
+    slots.COACHING_PHASE,
+    slots.ROUTES_CHOSEN,
+    slots.COACHING_PLAN,
+    slots.LAST_TOPIC,
 )
 
 
@@ -85,9 +87,12 @@ class CoachingStep:
 
 def coaching_step(event: dict) -> Optional[CoachingStep]:
     name, value = event.get("name"), event.get("value")
-    if name == PHASE_SLOT and value in ("questions", "routes", "done"):
+    phase = Phase.of(value) if name == PHASE_SLOT else None
+    if phase is not None:
         return CoachingStep(
-            started=value == "questions", questions_done=value == "routes", plan_made=value == "done"
+            started=phase == Phase.QUESTIONS,
+            questions_done=phase == Phase.ROUTES,
+            plan_made=phase == Phase.DONE,
         )
     if name == CHOSEN_SLOT and value:
         return CoachingStep(routes_chosen=tuple(str(v) for v in value))

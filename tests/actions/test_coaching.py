@@ -18,16 +18,10 @@ from leercoach.coaching.plan import build_plan
 from leercoach.coaching.ranking import ANSWER_FACTORS, rank_routes
 from leercoach.content import answer
 from leercoach.settings import PROJECT_ROOT
+from tests.leercoach.coaching.personas import TOGETHER as ANSWERS
 
 DOMAIN: Dict[str, Any] = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
 ROUTES = [t.key for t in catalogue.topics_in("route")]
-ANSWERS = {
-    "time_per_week": "1_3",
-    "social": "together",
-    "learning_style": "doing",
-    "certificate": "no",
-    "budget": "unknown",
-}
 
 
 def make_tracker(

@@ -26,7 +26,7 @@ from leercoach.coaching.plan import build_plan, plan_message
 from leercoach.coaching.ranking import rank_routes
 from leercoach.coaching.takeaway import widget_payload
 from leercoach.widget.server import starter_buttons, welcome_text
-from tests.leercoach.coaching.test_coaching_goal_phrases import ANSWERS  # one persona for both
+from tests.leercoach.coaching.personas import ALONE as ANSWERS
 
 PLAN_TITLE = coaching_text("plan", "summary_header")
 

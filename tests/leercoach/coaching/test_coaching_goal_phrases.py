@@ -15,16 +15,10 @@ from leercoach.coaching.goal import analyse_goal, goal_clause, tidy
 from leercoach.coaching.plan import build_plan, plan_message
 from leercoach.coaching.ranking import rank_routes
 from leercoach.coaching.steps import build_steps, render_step
+from tests.leercoach.coaching.personas import ALONE as ANSWERS
 
 ROUTES = [t.key for t in catalogue.topics_in("route")]
 TODAY = date(2026, 12, 1)
-ANSWERS = {
-    "time_per_week": "1_3",
-    "social": "alone",
-    "learning_style": "doing",
-    "certificate": "no",
-    "budget": "yes",
-}
 
 GOALS = [
     # short

@@ -22,15 +22,9 @@ from leercoach.coaching.walk import (
     typed_choice,
 )
 from leercoach.settings import PROJECT_ROOT
+from tests.leercoach.coaching.personas import TOGETHER as ANSWERS
 
 ROUTES = [t.key for t in catalogue.topics_in("route")]
-ANSWERS = {
-    "time_per_week": "1_3",
-    "social": "together",
-    "learning_style": "doing",
-    "certificate": "no",
-    "budget": "unknown",
-}
 TODAY = date(2025, 11, 26)
 MAX_WORDS = 120
 MAX_PLAN_WORDS = 230  # the plan is one card: summary and steps together

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
+from typing import Dict, Iterator, Optional
 
 import yaml
 
@@ -267,6 +267,64 @@ def pseudonym_key() -> str:
 def use_action_secret(secret: str) -> None:
     """Sets the action secret for this process and the servers it starts (never written anywhere)."""
     os.environ[ACTION_SECRET_VARIABLE] = secret
+
+
+@dataclass(frozen=True)
+class ClusterSettings:
+    """Everything `make cluster` (leercoach.run.cluster) reads from the environment (README:
+    Productie op één machine)."""
+
+    rasa_servers: int
+    action_servers: int
+    host: str
+    port: int
+    tracker_store_url: str
+    redis_host: str
+    redis_port: str
+    redis_db: str
+    redis_password: str
+    lock_lifetime: str
+    model: Optional[Path]
+
+    @classmethod
+    def from_environment(cls, env=os.environ) -> ClusterSettings:
+        """A bad number raises ValueError naming the variable."""
+
+        def number(name: str, default: int, minimum: int = 1) -> int:
+            raw = env.get(name, str(default)).strip()
+            if not raw.isdigit() or int(raw) < minimum:
+                raise ValueError(f"{name}={raw!r} moet een heel getal van minstens {minimum} zijn.")
+            return int(raw)
+
+        model = env.get("LEERCOACH_MODEL", "").strip()
+        return cls(
+            rasa_servers=number("LEERCOACH_CLUSTER_SERVERS", 2),
+            action_servers=number("LEERCOACH_CLUSTER_ACTION_SERVERS", 1),
+            host=env.get("LEERCOACH_CLUSTER_HOST", "127.0.0.1"),
+            port=number("LEERCOACH_CLUSTER_PORT", 8000),
+            tracker_store_url=env.get(
+                "LEERCOACH_TRACKER_STORE_URL", "postgresql://postgres@127.0.0.1:5432/leercoach"
+            ),
+            redis_host=env.get("LEERCOACH_REDIS_HOST", "127.0.0.1"),
+            redis_port=str(number("LEERCOACH_REDIS_PORT", 6379)),
+            redis_db=str(number("LEERCOACH_REDIS_DB", 1, minimum=0)),
+            redis_password=env.get("LEERCOACH_REDIS_PASSWORD", ""),
+            # Rasa's own variable: how long a conversation stays locked by a server that died.
+            lock_lifetime=str(number("TICKET_LOCK_LIFETIME", 20)),
+            model=Path(model) if model else None,
+        )
+
+    def rasa_environment(self, actions_port: int) -> Dict[str, str]:
+        """The variables endpoints.production.yml names, for every Rasa server."""
+        return {
+            "LEERCOACH_ACTION_ENDPOINT_URL": f"http://127.0.0.1:{actions_port}/webhook",
+            "LEERCOACH_TRACKER_STORE_URL": self.tracker_store_url,
+            "LEERCOACH_REDIS_HOST": self.redis_host,
+            "LEERCOACH_REDIS_PORT": self.redis_port,
+            "LEERCOACH_REDIS_DB": self.redis_db,
+            "LEERCOACH_REDIS_PASSWORD": self.redis_password,
+            "TICKET_LOCK_LIFETIME": self.lock_lifetime,
+        }
 
 
 # ------------------------------------------------------------------- the HR review app

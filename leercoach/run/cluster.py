@@ -17,7 +17,6 @@ import pwd
 import shutil
 import signal
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional
 
@@ -35,7 +34,7 @@ from leercoach.run.servers import (
     say,
     stop_groups,
 )
-from leercoach.settings import PROJECT_ROOT, max_message_chars
+from leercoach.settings import PROJECT_ROOT, ClusterSettings, max_message_chars
 
 # Pid files, logs and the nginx configuration (another folder for a second cluster, e.g. a test's).
 CLUSTER_DIR = leercoach_settings.cluster_dir()
@@ -44,61 +43,6 @@ ENDPOINTS = PROJECT_ROOT / "endpoints.production.yml"
 LAUNCHER_PID = "launcher.pid"
 # A server that stopped is started again, but not more often than this (seconds).
 RESTART_PAUSE = 10
-
-
-@dataclass(frozen=True)
-class ClusterSettings:
-    """Everything `make cluster` reads from the environment (README: Productie op één machine)."""
-
-    rasa_servers: int
-    action_servers: int
-    host: str
-    port: int
-    tracker_store_url: str
-    redis_host: str
-    redis_port: str
-    redis_db: str
-    redis_password: str
-    lock_lifetime: str
-    model: Optional[Path]
-
-    @classmethod
-    def from_environment(cls, env=os.environ) -> ClusterSettings:
-        def number(name: str, default: int, minimum: int = 1) -> int:
-            raw = env.get(name, str(default)).strip()
-            if not raw.isdigit() or int(raw) < minimum:
-                raise LaunchError(f"{name}={raw!r} moet een heel getal van minstens {minimum} zijn.")
-            return int(raw)
-
-        model = env.get("LEERCOACH_MODEL", "").strip()
-        return cls(
-            rasa_servers=number("LEERCOACH_CLUSTER_SERVERS", 2),
-            action_servers=number("LEERCOACH_CLUSTER_ACTION_SERVERS", 1),
-            host=env.get("LEERCOACH_CLUSTER_HOST", "127.0.0.1"),
-            port=number("LEERCOACH_CLUSTER_PORT", 8000),
-            tracker_store_url=env.get(
-                "LEERCOACH_TRACKER_STORE_URL", "postgresql://postgres@127.0.0.1:5432/leercoach"
-            ),
-            redis_host=env.get("LEERCOACH_REDIS_HOST", "127.0.0.1"),
-            redis_port=str(number("LEERCOACH_REDIS_PORT", 6379)),
-            redis_db=str(number("LEERCOACH_REDIS_DB", 1, minimum=0)),
-            redis_password=env.get("LEERCOACH_REDIS_PASSWORD", ""),
-            # Rasa's own variable: how long a conversation stays locked by a server that died.
-            lock_lifetime=str(number("TICKET_LOCK_LIFETIME", 20)),
-            model=Path(model) if model else None,
-        )
-
-    def rasa_environment(self, actions_port: int) -> Dict[str, str]:
-        """The variables endpoints.production.yml names, for every Rasa server."""
-        return {
-            "LEERCOACH_ACTION_ENDPOINT_URL": f"http://127.0.0.1:{actions_port}/webhook",
-            "LEERCOACH_TRACKER_STORE_URL": self.tracker_store_url,
-            "LEERCOACH_REDIS_HOST": self.redis_host,
-            "LEERCOACH_REDIS_PORT": self.redis_port,
-            "LEERCOACH_REDIS_DB": self.redis_db,
-            "LEERCOACH_REDIS_PASSWORD": self.redis_password,
-            "TICKET_LOCK_LIFETIME": self.lock_lifetime,
-        }
 
 
 def require_pseudonym_key() -> None:
@@ -322,7 +266,10 @@ def cluster() -> None:
     """`make cluster`: start everything, print the address, run until stopped."""
     require_pseudonym_key()
     ensure_action_secret()
-    settings = ClusterSettings.from_environment()
+    try:
+        settings = ClusterSettings.from_environment()
+    except ValueError as problem:
+        raise LaunchError(str(problem)) from None
     _nginx_binary()
     ensure_port_free(settings.port, "nginx; kies een andere met LEERCOACH_CLUSTER_PORT")
     if _running_launcher() is not None:

@@ -131,7 +131,7 @@ def rasa_run_command(model: Path, endpoints: Path, port: int, *extra: str) -> Li
     from leercoach.settings import PROJECT_ROOT
 
     return [
-        sys.executable, "-m", "rasa", "run", "--model", str(model), "--endpoints", str(endpoints),
+        sys.executable, "-m", "leercoach.run.rasa_cli", "run", "--model", str(model), "--endpoints", str(endpoints),
         "--credentials", str(PROJECT_ROOT / "credentials.yml"), "--interface", "127.0.0.1",
         "--port", str(port), *extra,
     ]  # fmt: skip

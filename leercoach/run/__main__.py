@@ -114,7 +114,7 @@ def serve() -> None:
         rasa = servers.start(
             "Rasa-server",
             python_module(
-                "rasa",
+                "leercoach.run.rasa_cli",
                 "run",
                 "--model",
                 str(model),
@@ -171,7 +171,9 @@ def shell() -> None:
     servers = Servers()
     try:
         start_action_server(servers)
-        command = python_module("rasa", "shell", "--model", str(model), "--endpoints", str(ENDPOINTS))
+        command = python_module(
+            "leercoach.run.rasa_cli", "shell", "--model", str(model), "--endpoints", str(ENDPOINTS)
+        )
         subprocess.run(command, cwd=PROJECT_ROOT, env=child_environment())
     finally:
         servers.stop_all()

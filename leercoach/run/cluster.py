@@ -238,7 +238,7 @@ class Cluster:
             self._start(
                 f"rasa-{i}",
                 python_module(
-                    "rasa",
+                    "leercoach.run.rasa_cli",
                     "run",
                     "--model",
                     str(self.model),

@@ -56,7 +56,7 @@ def two_rasa_servers(database):
                 [
                     sys.executable,
                     "-m",
-                    "rasa",
+                    "leercoach.run.rasa_cli",
                     "run",
                     "--model",
                     str(model_path()),

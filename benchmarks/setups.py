@@ -220,7 +220,7 @@ def stock(store: str) -> Iterator[Running]:
         started = time.monotonic()
         log = (Path(folder) / "rasa.log").open("w")
         server = subprocess.Popen(
-            rasa_run_command(model, endpoints, port, credentials=None),
+            rasa_run_command(model, endpoints, port, credentials=None, module="rasa"),
             cwd=home,
             env=child_environment(),
             stdout=log,

@@ -1,4 +1,4 @@
-"""`rasa run` with a stopwatch on the parts of a turn, for `make profile`.
+"""`rasa run` (with Leercoach's overrides) and a stopwatch on the parts of a turn, for `make profile`.
 
     python -m benchmarks.timed_rasa run --model ... (the arguments of `rasa run`)
 
@@ -104,6 +104,9 @@ def _profile_whole_process(path: str) -> None:
 
 
 def main() -> None:
+    from leercoach import rasa_overrides
+
+    rasa_overrides.install()  # as leercoach.run.rasa_cli does; the stopwatches wrap what it put in place
     install()
     if os.environ.get("LEERCOACH_PYINSTRUMENT"):
         _profile_whole_process(os.environ["LEERCOACH_PYINSTRUMENT"])

@@ -17,6 +17,7 @@ from rasa.shared.core.events import UserUttered
 from rasa.shared.exceptions import RasaException
 from sanic import Blueprint
 
+from leercoach import rasa_overrides
 from leercoach.channels import guard
 from leercoach.privacy import boundary, conversation_kind
 from leercoach.privacy.pseudonym import check_key, pseudonym
@@ -35,8 +36,9 @@ def channel_settings(
 ) -> Optional[Dict[str, str]]:
     """The channel's settings as stripped strings, or None when none of the required ones is set.
 
-    Called by each channel's ``from_credentials`` at server start: the guard goes in place then."""
-    guard.install()
+    Called by each channel's ``from_credentials`` at server start, which refuses a Rasa started
+    without the guard (leercoach.rasa_overrides)."""
+    rasa_overrides.require_installed()
     values = {key: str(value).strip() for key, value in (credentials or {}).items() if value is not None}
     required = list(required)
     missing = [key for key in required if not values.get(key)]

@@ -8,9 +8,9 @@ pseudonym and redaction), or, over ``LEERCOACH_MAX_MESSAGE_CHARS``, the friendly
 instead of a turn. Any body is read (invalid UTF-8 too), and a turn that failed or said nothing
 gets the Dutch "try again" line instead of an empty reply.
 
-``install()`` makes a tracker store error end the turn (instead of Rasa's quiet fresh start); each
-channel's ``from_credentials`` calls it, which ``rasa run --credentials credentials.yml`` does once
-at server start, before the Sanic workers fork, in every way the project starts Rasa.
+``refuse_turn`` makes a tracker store error end the turn (instead of Rasa's quiet fresh start):
+leercoach.rasa_overrides puts it in place of FailSafeTrackerStore's error hooks at the Rasa
+server's start, and each channel's ``from_credentials`` refuses to start without it.
 """
 
 from __future__ import annotations
@@ -76,29 +76,13 @@ class StoreUnavailable(Exception):
     """The tracker store cannot be read or written: the turn fails instead of going on without it."""
 
 
-# Rasa's own hooks, as shipped (the tests put them back to show the difference).
-RASAS_OWN = {
-    name: getattr(FailSafeTrackerStore, name)
-    for name in ("on_tracker_store_error", "on_tracker_store_retrieve_error")
-}
-
-
-def _refuse(store: FailSafeTrackerStore, error: Exception) -> None:
+def refuse_turn(store: FailSafeTrackerStore, error: Exception) -> None:
+    """In place of FailSafeTrackerStore's error hooks (leercoach.rasa_overrides). Rasa wraps every
+    tracker store in a FailSafeTrackerStore: when PostgreSQL is down it starts the conversation
+    over from nothing, keeps the turn only in memory and logs the SQL error (with the message in
+    it). With this the error ends the turn instead, so the channel says "try again" and nothing
+    is lost or logged."""
     raise StoreUnavailable(type(error).__name__) from None
-
-
-def install() -> None:
-    """Rasa wraps every tracker store in a FailSafeTrackerStore: when PostgreSQL is down it starts
-    the conversation over from nothing, keeps the turn only in memory and logs the SQL error (with
-    the message in it). With this in place (for every store of the process; later calls change
-    nothing) the error ends the turn instead, so the channel says "try again" and nothing is lost
-    or logged."""
-    for name in RASAS_OWN:
-        setattr(FailSafeTrackerStore, name, _refuse)
-
-
-def installed() -> bool:
-    return FailSafeTrackerStore.on_tracker_store_error is _refuse
 
 
 def too_long(text: str) -> bool:

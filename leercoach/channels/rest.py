@@ -22,7 +22,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from leercoach import content
+from leercoach import content, rasa_overrides
 from leercoach.channels import guard
 from leercoach.handoff.contact import METADATA_CONSENT, METADATA_CONTACT
 from leercoach.privacy import boundary
@@ -54,9 +54,9 @@ class RestInput(RasaRestInput):
 
     @classmethod
     def from_credentials(cls, credentials: Dict[str, Any]) -> RestInput:
+        rasa_overrides.require_installed()  # the guard of the tracker store among them
         check_key()  # no pseudonym key: refuse to start, rather than fail at the first message
         boundary.warm_up()
-        guard.install()
         return cls()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:

@@ -22,8 +22,8 @@ Two more changes to RemoteAction.run, for safety rather than speed:
   metadata included) and goes on without a word to the user. A rejection (the form's "this slot
   is not mine") stays Rasa's: the policies choose another action.
 
-`install()` is called where Rasa imports the project's dialogue code (leercoach.dialogue.policies),
-so every process that loads the model has it.
+The three functions take the place of RemoteAction's own through leercoach.rasa_overrides, which
+every process that loads the model installs at its start.
 """
 
 from __future__ import annotations
@@ -140,14 +140,3 @@ def _error_line(tracker: DialogueStateTracker) -> List[Event]:
         if isinstance(event, BotUttered) and event.text == text:
             return []
     return [create_bot_utterance({"text": text})]
-
-
-def install() -> None:
-    """Puts the three methods in place on Rasa's RemoteAction (once; later calls do nothing)."""
-    RemoteAction._action_call_format = _action_call_format
-    RemoteAction._validate_action_result = _validate_action_result
-    RemoteAction.run = _run
-
-
-def installed() -> bool:
-    return RemoteAction._validate_action_result is _validate_action_result and RemoteAction.run is _run

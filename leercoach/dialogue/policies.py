@@ -26,13 +26,6 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import ACTION_NAME, INTENT
 
-from leercoach.dialogue import action_calls, trackers
-
-# Rasa imports this module in every process that loads the model (config.yml names the
-# policy), so the cheaper action calls and tracker walks are in place wherever the model runs.
-action_calls.install()
-trackers.install()
-
 
 class _Replay:
     """A conversation replayed up to some event, with the states of its last turns. Kept on the

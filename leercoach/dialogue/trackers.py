@@ -15,11 +15,11 @@ times per turn, and so grew with every message (turns 161–200 of one conversat
   (a reply from the domain, listening, a call to the action server), the copy would be the
   same tracker: it is not made.
 
-Rasa also deep-copies every action's events for a debug log line, at any log level; here only
-when debug logging is on.
+Rasa's processor also deep-copies every action's events (and the parse data, the slots) for its
+debug log lines, at any log level: DEBUG_LOG_COPY, the processor's `copy` module in their place,
+copies only when debug logging is on (its only use of `copy` are those log lines).
 
-`install()` is called where Rasa imports the project's dialogue code
-(leercoach.dialogue.policies), like leercoach.dialogue.action_calls.
+leercoach.rasa_overrides puts these in place at the start of every process that loads the model.
 """
 
 from __future__ import annotations
@@ -158,8 +158,5 @@ def _deepcopy_if_debug(value: Any, *args: Any) -> Any:
     return value
 
 
-def install() -> None:
-    DialogueStateTracker.applied_events = applied_events
-    DialogueStateTracker.copy = tracker_copy
-    processor.MessageProcessor._run_action = _run_action
-    processor.copy = types.SimpleNamespace(deepcopy=_deepcopy_if_debug, copy=copy.copy)
+# rasa.core.processor's `copy`: it calls only copy.deepcopy, and only for structlogger.debug.
+DEBUG_LOG_COPY = types.SimpleNamespace(deepcopy=_deepcopy_if_debug)

@@ -22,7 +22,7 @@ def main() -> int:
     command = [
         sys.executable,
         "-m",
-        "rasa",
+        "leercoach.run.rasa_cli",
         "test",
         "core",
         "--model",

@@ -36,7 +36,7 @@ def train_nlu(config: Path, out: Path, nlu: Path) -> tuple:
     """(model path, wall seconds, CPU seconds of the training process)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
-    command = [sys.executable, "-m", "rasa", "train", "nlu", "--config", str(config)]
+    command = [sys.executable, "-m", "leercoach.run.rasa_cli", "train", "nlu", "--config", str(config)]
     command += ["--nlu", str(nlu), "--out", str(out), "--fixed-model-name", "nlu"]
     subprocess.run(command, cwd=PROJECT_ROOT, env=child_environment(), check=True, capture_output=True)
     wall = time.monotonic() - started

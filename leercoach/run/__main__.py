@@ -154,7 +154,9 @@ def shell() -> None:
     servers = Servers()
     try:
         start_action_server(servers)
-        command = python_module("rasa", "shell", "--model", str(model), "--endpoints", str(ENDPOINTS))
+        command = python_module(
+            "leercoach.run.rasa_cli", "shell", "--model", str(model), "--endpoints", str(ENDPOINTS)
+        )
         subprocess.run(command, cwd=PROJECT_ROOT, env=child_environment())
     finally:
         servers.stop_all()

@@ -71,7 +71,7 @@ def ensure_model(root: Path = PROJECT_ROOT) -> Path:
     command = [
         sys.executable,
         "-m",
-        "rasa",
+        "leercoach.run.rasa_cli",  # Rasa with Leercoach's overrides, as the servers run it
         "train",
         "--config",
         str(root / "config.yml"),

@@ -194,12 +194,13 @@ def rasa_run_command(
     credentials: Optional[Path] = CREDENTIALS,
     interface: Optional[str] = None,
     cors: Sequence[str] = (),
-    module: str = "rasa",
+    module: str = "leercoach.run.rasa_cli",
     extra: Sequence[str] = (),
 ) -> List[str]:
     """The one `rasa run` command line (make run, make cluster, bench, profile, the tests):
-    ``module`` another entry point with Rasa's arguments (benchmarks.timed_rasa), ``credentials``
-    None for a bot without the project's channels (the stock bot of the bench)."""
+    through leercoach.run.rasa_cli (Leercoach's overrides of Rasa installed first); ``module``
+    another entry point with Rasa's arguments (benchmarks.timed_rasa; plain "rasa" for the bench's
+    stock bot), ``credentials`` None for a bot without the project's channels."""
     return python_module(
         module,
         "run",

@@ -59,7 +59,7 @@ def test_rasa_actions_and_the_purge_run_the_one_leercoach_image():
         for c in pod["containers"]
         if "command" in c
     }
-    assert "rasa run --model" in commands["leercoach-rasa"][1]
+    assert "python -m leercoach.run.rasa_cli run --model" in commands["leercoach-rasa"][1]
     assert "endpoints.production.yml" in commands["leercoach-rasa"][1]
     assert "leercoach.run.action_server" in commands["leercoach-actions"][1]
     assert commands["leercoach-purge"][1] == "python -m leercoach.privacy purge"

@@ -221,5 +221,5 @@ def test_rasa_gets_each_allowed_origin_as_a_cors_value(origins, tmp_path):
         command, env=env, cwd=tmp_path, capture_output=True, text=True, check=True
     ).stdout
     arguments = json.loads(printed)
-    assert arguments[:3] == ["-m", "rasa", "run"]
+    assert arguments[:3] == ["-m", "leercoach.run.rasa_cli", "run"]
     assert arguments[arguments.index("--cors") + 1 :] == origins.split()

@@ -78,7 +78,7 @@ def test_the_rasa_run_command_line():
 
     command = rasa_run_command(PROJECT_ROOT / "m.tar.gz", PROJECT_ROOT / "e.yml", 5005, cors=["http://a"])
     assert command[1:] == [
-        "-m", "rasa", "run", "--model", str(PROJECT_ROOT / "m.tar.gz"), "--endpoints",
+        "-m", "leercoach.run.rasa_cli", "run", "--model", str(PROJECT_ROOT / "m.tar.gz"), "--endpoints",
         str(PROJECT_ROOT / "e.yml"), "--credentials", str(CREDENTIALS), "--port", "5005", "--cors", "http://a",
     ]  # fmt: skip
     bare = rasa_run_command(PROJECT_ROOT / "m", PROJECT_ROOT / "e", 1, credentials=None, module="x")

@@ -2,8 +2,12 @@
 
 import pytest
 
-from leercoach import content
+from leercoach import content, rasa_overrides
 from leercoach.channels import guard
+
+
+def _entry(replaces):
+    return next(entry for entry in rasa_overrides.REGISTER if entry.replaces == replaces)
 
 
 def test_invalid_utf8_is_read_with_replacement_characters():
@@ -64,12 +68,13 @@ def test_the_failure_text_is_the_dutch_server_error_message():
 
 @pytest.fixture
 def rasas_own_failsafe(monkeypatch):
-    """FailSafeTrackerStore as Rasa ships it, during the test and after it; ``()`` puts it back."""
+    """FailSafeTrackerStore as Rasa ships it, during the test (not after it); ``()`` puts it back."""
     from rasa.core.tracker_store import FailSafeTrackerStore
 
     def put_back():
-        for name, method in guard.RASAS_OWN.items():
-            monkeypatch.setattr(FailSafeTrackerStore, name, method)
+        for name in ("on_tracker_store_error", "on_tracker_store_retrieve_error"):
+            own = rasa_overrides.rasas_own(_entry(f"rasa.core.tracker_store.FailSafeTrackerStore.{name}"))
+            monkeypatch.setattr(FailSafeTrackerStore, name, own)
 
     put_back()
     return put_back
@@ -95,16 +100,17 @@ def _down_store():
 async def test_a_tracker_store_error_ends_the_turn_instead_of_starting_over(rasas_own_failsafe):
     store, tracker = _down_store()
     assert await store.retrieve("x") is None  # Rasa's own: a fresh conversation
-    guard.install()
-    guard.install()  # once or twice: the same
+    rasa_overrides.install()
+    rasa_overrides.install()  # once or twice: the same
     for step in (store.retrieve("x"), store.save(tracker), store.retrieve_full_tracker("x")):
         with pytest.raises(guard.StoreUnavailable) as failed:
             await step
         assert "message text" not in str(failed.value)
 
 
-def test_every_channel_installs_the_guard_when_rasa_creates_it(rasas_own_failsafe, monkeypatch):
-    """``rasa run --credentials credentials.yml`` creates each channel at server start."""
+def test_every_channel_refuses_to_start_without_the_guard(rasas_own_failsafe, monkeypatch):
+    """``rasa run --credentials credentials.yml`` creates each channel at server start: a Rasa
+    started without leercoach.run.rasa_cli (no overrides, no guard) stops there."""
     from leercoach.channels import rest, slack, teams
 
     monkeypatch.setenv("LEERCOACH_PSEUDONYM_KEY", "ab" * 32)
@@ -114,9 +120,10 @@ def test_every_channel_installs_the_guard_when_rasa_creates_it(rasas_own_failsaf
         lambda: teams.TeamsInput.from_credentials({"app_id": "", "app_password": None}),
     ):
         rasas_own_failsafe()
-        assert not guard.installed()
+        with pytest.raises(rasa_overrides.RasaChanged, match="rasa_cli"):
+            create()
+        rasa_overrides.install()
         create()
-        assert guard.installed()
 
 
 @pytest.mark.parametrize("channel", ["rest", "slack", "teams"])

@@ -19,7 +19,7 @@ from rasa.core.processor import MessageProcessor
 from rasa.utils.endpoints import EndpointConfig
 
 from leercoach import content, settings
-from leercoach.dialogue import action_calls, policies  # noqa: F401 (policies installs it)
+from leercoach.dialogue import action_calls
 from tests.leercoach.dialogue.test_policies import DOMAIN, conversation
 
 FRIENDLY = content.message("server_error")
@@ -82,10 +82,6 @@ def run_action(mode, endpoint_url=None):
         return [m.get("text") for m in channel.messages]
 
     return asyncio.run(with_action_server(mode, work))
-
-
-def test_every_process_that_loads_the_model_has_it():
-    assert action_calls.installed()
 
 
 @pytest.mark.parametrize("mode", ["raised", "refused", "invalid"])

@@ -10,16 +10,12 @@ from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa_sdk.executor import ActionExecutor
 
-from leercoach.dialogue import action_calls, policies  # noqa: F401 (policies installs it)
+from leercoach.dialogue import action_calls
 from tests.leercoach.dialogue.test_policies import DOMAIN, conversation
 
 
 def _user(number):
     return UserUttered(f"vraag {number}", {"name": "goede_leercultuur", "confidence": 1.0})
-
-
-def test_rasa_imports_it_with_the_policy_so_every_server_that_loads_the_model_has_it():
-    assert action_calls.installed()
 
 
 def test_recent_events_start_at_the_tenth_last_user_message():

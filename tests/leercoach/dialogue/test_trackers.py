@@ -26,7 +26,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 from rasa_sdk.executor import ActionExecutor
 
-from leercoach.dialogue import policies, trackers  # noqa: F401 (policies installs it)
+from leercoach.dialogue import trackers
 from tests.leercoach.dialogue.test_policies import DOMAIN, conversation
 
 
@@ -204,3 +204,59 @@ def test_events_a_policy_predicted_still_go_on_a_copy_first(monkeypatch):
     asyncio.run(_run_action(ActionListen(), tracker, prediction))
     assert copies.made == 1
     assert tracker.get_slot("coaching_phase") == "questions"
+
+
+def _copy_uses(source):
+    """The calls of `source` that pass a copy.* call as an argument, and all copy.* uses."""
+    import ast
+
+    def uses_copy(node):
+        return (
+            isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "copy"
+        )
+
+    tree = ast.parse(source)
+    outer = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and any(
+            isinstance(arg, ast.Call) and uses_copy(arg.func)
+            for arg in [*node.args, *(keyword.value for keyword in node.keywords)]
+        )
+    ]
+    copied = [
+        arg
+        for node in outer
+        for arg in [*node.args, *(keyword.value for keyword in node.keywords)]
+        if isinstance(arg, ast.Call) and uses_copy(arg.func)
+    ]
+    return outer, copied, [node for node in ast.walk(tree) if uses_copy(node)]
+
+
+def test_the_processor_copies_only_for_debug_log_lines(caplog):
+    """Rasa's processor uses its `copy` module only for deepcopy arguments of structlogger.debug:
+    the swap (trackers.DEBUG_LOG_COPY) changes nothing else, and copies when debug is on."""
+    import inspect
+    import logging
+
+    from rasa.core import processor as rasas_processor
+
+    outer, copied, uses = _copy_uses(inspect.getsource(rasas_processor))
+    assert outer and all(ast_call_name(node) == "structlogger.debug" for node in outer)
+    assert len(copied) == len(uses)  # no other use of `copy` in the module
+    assert {node.func.attr for node in copied} == {"deepcopy"}
+    assert rasas_processor.copy is trackers.DEBUG_LOG_COPY
+
+    events = [SlotSet("coaching_phase", {"deel": 1})]
+    caplog.set_level(logging.INFO, logger="rasa")
+    assert trackers.DEBUG_LOG_COPY.deepcopy(events) is events
+    caplog.set_level(logging.DEBUG, logger="rasa")
+    copy = trackers.DEBUG_LOG_COPY.deepcopy(events)
+    assert copy == events and copy is not events and copy[0] is not events[0]
+
+
+def ast_call_name(node):
+    import ast
+
+    return ast.unparse(node.func)

@@ -271,8 +271,7 @@ def use_action_secret(secret: str) -> None:
 
 @dataclass(frozen=True)
 class ClusterSettings:
-    """Everything `make cluster` (leercoach.run.cluster) reads from the environment (README:
-    Productie op één machine)."""
+    """Everything `make cluster` (leercoach.run.cluster) reads from the environment (docs/operations.md)."""
 
     rasa_servers: int
     action_servers: int

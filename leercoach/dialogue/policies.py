@@ -3,7 +3,7 @@
 Rasa's RulePolicy turns the WHOLE conversation into dialogue states for every prediction
 (three or four per turn) and then checks every rule against every state, although a rule
 can only look back as many states as it is long. Turn 160 of a conversation cost three times
-turn 20 (see README, "Snelheid"). This subclass, used in config.yml, gives the rules exactly
+turn 20 (docs/decisions/0004-recent-rule-policy-no-memoization.md). This subclass, used in config.yml, gives the rules exactly
 the states they can see: the last `window` states, where `window` is one more than the
 longest rule, and stops checking a rule once past its length. Same predictions, same
 training (the window applies only to a loaded model).

@@ -1,4 +1,4 @@
-"""Rasa's SQLTrackerStore without the work a turn does not need (README, "Snelheid").
+"""Rasa's SQLTrackerStore without the work a turn does not need (docs/decisions/0005-fast-tracker-store.md).
 
 `FastSQLMixin` goes in front of SQLTrackerStore (the privacy package's store uses it) and
 changes how, never what, is stored:

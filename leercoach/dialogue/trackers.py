@@ -1,4 +1,4 @@
-"""A turn that does not get slower as the conversation grows (README, "Snelheid").
+"""A turn that does not get slower as the conversation grows (docs/decisions/0008-incremental-applied-events-and-fewer-copies.md).
 
 `make profile` showed two parts of Rasa 3.6's turn that replay the whole conversation, several
 times per turn, and so grew with every message (turns 161–200 of one conversation: 13.5 ms and

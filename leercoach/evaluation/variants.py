@@ -1,4 +1,4 @@
-"""Train NLU pipeline variants on data/ and score each on the holdout (README "NLU choices").
+"""Train NLU pipeline variants on data/ and score each on the holdout (docs/decisions/0001 and 0002).
 
     python -m leercoach.evaluation.variants [--nlu data/nlu] config.yml /tmp/variant-a.yml ...
 

@@ -1,7 +1,7 @@
 """Rasa's LogisticRegressionClassifier, predicting without copying its own weights each time.
 
 Same model, same training, same probabilities (bit for bit, tested); only cheaper per message
-(README, "Snelheid"). Measured over the bench's messages, the classifier took 9 of the NLU's
+(docs/decisions/0008-incremental-applied-events-and-fewer-copies.md). Measured over the bench's messages, the classifier took 9 of the NLU's
 17 ms, mostly in two places that have nothing to do with the model:
 
 - scikit-learn multiplies the message's sparse features by `coef_.T`, a transposed (column-

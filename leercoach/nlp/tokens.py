@@ -1,4 +1,4 @@
-"""Rasa's SpacyNLP, giving the NLU spaCy's Dutch tokens only (README, "NLU choices", "Snelheid").
+"""Rasa's SpacyNLP, giving the NLU spaCy's Dutch tokens only (docs/decisions/0003-nlu-tokens-only-surface-forms.md).
 
 The NLU's features are word and character n-grams of the surface forms plus the lexical
 featurizer's case and position flags: none of them reads a lemma, a POS tag or a parse. Running
